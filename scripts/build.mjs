@@ -1,0 +1,88 @@
+// Builds every runtime's bundle with one esbuild base config: the extension (Node, CommonJS),
+// the webview page and its worker (browser, IIFE), and the extension-host test suite.
+// It is not a packager: `npm run package` calls vsce on what this writes to dist/.
+import * as esbuild from "esbuild";
+import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const isWatch = process.argv.includes("--watch");
+const isProduction = process.argv.includes("--production");
+
+const base = {
+  bundle: true,
+  sourcemap: isProduction ? false : "linked",
+  minify: isProduction,
+  target: "es2022",
+  logLevel: "warning",
+  absWorkingDir: root,
+};
+
+// The worker must be one self-contained classic script, because the webview creates it from a
+// Blob URL (a worker cannot load webview resources; see platform.md). It is built first and
+// inlined into the page's bundle as a string constant.
+async function buildWorkerSource() {
+  const result = await esbuild.build({
+    ...base,
+    sourcemap: isProduction ? false : "inline",
+    entryPoints: ["webview/worker/main.ts"],
+    platform: "browser",
+    format: "iife",
+    write: false,
+  });
+  return result.outputFiles[0].text;
+}
+
+async function pageOptions() {
+  return {
+    ...base,
+    entryPoints: { webview: "webview/ui/main.ts" },
+    outdir: "dist",
+    platform: "browser",
+    format: "iife",
+    loader: { ".css": "css" },
+    define: { __WORKER_SOURCE__: JSON.stringify(await buildWorkerSource()) },
+  };
+}
+
+const extensionOptions = {
+  ...base,
+  entryPoints: { extension: "src/extension/extension.ts" },
+  outdir: "dist",
+  platform: "node",
+  format: "cjs",
+  external: ["vscode"],
+};
+
+// The extension-host suite runs inside a real VS Code, which provides `vscode`; mocha is loaded
+// from node_modules so that its reporters stay intact.
+const suiteDir = join(root, "test/vscode");
+const suiteOptions = {
+  ...base,
+  sourcemap: "inline",
+  entryPoints: readdirSync(suiteDir).filter((f) => f.endsWith(".ts")).map((f) => `test/vscode/${f}`),
+  outdir: "out/test/vscode",
+  platform: "node",
+  format: "cjs",
+  external: ["vscode", "mocha"],
+};
+
+function copyAssets() {
+  mkdirSync(join(root, "dist/codicons"), { recursive: true });
+  for (const file of ["codicon.css", "codicon.ttf"]) {
+    cpSync(join(root, "node_modules/@vscode/codicons/dist", file), join(root, "dist/codicons", file));
+  }
+  cpSync(join(root, "webview/ui/style.css"), join(root, "dist/webview.css"));
+}
+
+rmSync(join(root, "dist"), { recursive: true, force: true });
+rmSync(join(root, "out"), { recursive: true, force: true });
+copyAssets();
+if (isWatch) {
+  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(await pageOptions())]);
+  await Promise.all(contexts.map((c) => c.watch()));
+  console.log("watching src/ and webview/ (the worker is rebuilt when the page is)");
+} else {
+  await Promise.all([esbuild.build(extensionOptions), esbuild.build(await pageOptions()), esbuild.build(suiteOptions)]);
+}

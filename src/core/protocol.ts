@@ -1,0 +1,238 @@
+/**
+ * Every message that crosses a boundary: extension host ↔ webview, and webview ↔ worker,
+ * with the validators that guard each receiving side and the small RPC helper both use.
+ * It is not a transport: callers hand it a `post` function and feed it what arrives.
+ */
+import type { WasmParseError } from "./wasm/parseModule";
+import type { ModuleInfo } from "./wasm/types";
+import type { WasmValue } from "./abi/numbers";
+
+/** Settings the host reads from the `wasiReactor.*` configuration and sends with the bytes. */
+export interface Settings {
+  /** A call still running after this many milliseconds is stopped and the reactor restarted. */
+  callTimeoutMs: number;
+  /** Files larger than this are refused before they are read into memory. */
+  maxFileBytes: number;
+}
+
+/** Default settings, also the fallback for any value the host finds invalid. */
+export const defaultSettings: Settings = { callTimeoutMs: 10_000, maxFileBytes: 256 * 1024 * 1024 };
+
+// ---------------------------------------------------------------------------------------------
+// Extension host → webview
+
+/** Host → webview: the file to explore (sent after `ready`, and again when the file changes). */
+export interface OpenMessage {
+  type: "open";
+  fileName: string;
+  /** The file's bytes, copied into an exactly sized array so that it transfers efficiently. */
+  bytes: Uint8Array;
+  settings: Settings;
+}
+
+/** Host → webview: the file cannot be explored (too large, unreadable); shown instead of a module. */
+export interface OpenFailedMessage {
+  type: "openFailed";
+  fileName: string;
+  message: string;
+}
+
+/** Host → webview: run an export as if the user had typed `args` and pressed Call. */
+export interface InvokeMessage {
+  type: "invoke";
+  exportName: string;
+  /** One text per parameter, exactly as a user would type it. */
+  args: string[];
+}
+
+/** Every message the host may post to the webview. */
+export type HostToWebview = OpenMessage | OpenFailedMessage | InvokeMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Webview → extension host
+
+/** Webview → host: the page is listening; the host sends nothing before this. */
+export interface ReadyMessage {
+  type: "ready";
+}
+
+/** Webview → host: a module was loaded (or refused), summarised for logs and tests. */
+export interface DidLoadMessage {
+  type: "didLoad";
+  fileName: string;
+  kind: string;
+  exports: string[];
+  /** Set when the module could not be parsed or instantiated. */
+  error?: string;
+}
+
+/** Webview → host: a call finished, summarised as text (BigInt cannot cross this channel). */
+export interface DidCallMessage {
+  type: "didCall";
+  exportName: string;
+  args: string[];
+  outcome: "returned" | "trapped" | "exited" | "invalid" | "failed";
+  /** Results in decimal, one per wasm result. */
+  results: string[];
+  stdout: string;
+  stderr: string;
+  message?: string;
+  durationMs: number;
+}
+
+/** Every message the webview may post to the host. */
+export type WebviewToHost = ReadyMessage | DidLoadMessage | DidCallMessage;
+
+// ---------------------------------------------------------------------------------------------
+// Webview ↔ worker (structured clone: BigInt, NaN and -0 survive; buffers are transferred)
+
+/** The trap kinds the explorer names (core spec 4.4 lists the conditions). */
+export type TrapKind =
+  | "unreachable"
+  | "memoryOutOfBounds"
+  | "divideByZero"
+  | "integerOverflow"
+  | "invalidConversion"
+  | "indirectCallMismatch"
+  | "tableOutOfBounds"
+  | "stackOverflow"
+  | "missingImport"
+  | "other";
+
+/** A trap as the UI shows it. */
+export interface TrapInfo {
+  kind: TrapKind;
+  /** A sentence for the user. */
+  description: string;
+  /** The engine's own message, for people who search for it. */
+  engineMessage: string;
+}
+
+/** An exported global and its value now. */
+export interface GlobalValue {
+  name: string;
+  value: WasmValue | undefined;
+}
+
+/** An import the explorer satisfied with something of its own, and how. */
+export interface ProvidedImport {
+  module: string;
+  name: string;
+  /** `wasi`: implemented by @runno/wasi; `stub`: a function that traps; `memory`/`table`/`global`: a fresh one. */
+  provision: "wasi" | "stub" | "memory" | "table" | "global";
+  note?: string;
+}
+
+/** The instance part of a load report. */
+export type InstanceReport =
+  | {
+      status: "ready";
+      memoryBytes: number;
+      globals: GlobalValue[];
+      imports: ProvidedImport[];
+      /** What `_initialize` wrote. */
+      stdout: string;
+      stderr: string;
+      /** Sentences about rules the explorer applied (an ambiguous module, an imported memory). */
+      notes: string[];
+    }
+  | { status: "notInstantiated"; reason: string }
+  | { status: "failed"; stage: "compile" | "link" | "start" | "initialize"; message: string; trap?: TrapInfo };
+
+/** What loading a file produced: a parse error, or the module and its instance. */
+export type LoadReport =
+  | { status: "invalid"; error: WasmParseError }
+  | { status: "loaded"; module: ModuleInfo; instance: InstanceReport };
+
+/** The ending of a call. */
+export type CallEnding =
+  | { status: "returned"; results: WasmValue[] }
+  | { status: "trapped"; trap: TrapInfo }
+  | { status: "exited"; exitCode: number }
+  | { status: "refused"; message: string };
+
+/** Everything a call produced. */
+export type CallOutcome = CallEnding & {
+  exportName: string;
+  args: WasmValue[];
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  globals: GlobalValue[];
+  memoryBytes: number;
+};
+
+/** A window of linear memory, copied out of the live memory. */
+export interface MemoryWindow {
+  offset: number;
+  bytes: Uint8Array;
+  /** The memory's size when the window was read. */
+  memoryBytes: number;
+}
+
+/** The requests the webview sends its worker. */
+export type WorkerRequests = {
+  /** Parses, compiles, instantiates and initializes a module, replacing any previous one. */
+  load: { params: { bytes: Uint8Array }; result: LoadReport };
+  /** Calls an export with plain wasm values. */
+  call: { params: { exportName: string; args: WasmValue[] }; result: CallOutcome };
+  /** Copies a window of linear memory; never the whole buffer. */
+  readMemory: { params: { offset: number; length: number }; result: MemoryWindow };
+};
+
+// ---------------------------------------------------------------------------------------------
+// Validation of what arrives from the other side of host ↔ webview
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+function isSettings(value: unknown): value is Settings {
+  return isRecord(value) && Number.isFinite(value.callTimeoutMs) && Number.isFinite(value.maxFileBytes);
+}
+
+/** Returns the message when it is one the webview may send the host, otherwise undefined. */
+export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
+    case "ready":
+      return { type: "ready" };
+    case "didLoad":
+      return typeof value.fileName === "string" && typeof value.kind === "string" && isStringArray(value.exports) && (value.error === undefined || typeof value.error === "string")
+        ? (value as unknown as DidLoadMessage)
+        : undefined;
+    case "didCall":
+      return typeof value.exportName === "string" &&
+        isStringArray(value.args) &&
+        ["returned", "trapped", "exited", "invalid", "failed"].includes(value.outcome as string) &&
+        isStringArray(value.results) &&
+        typeof value.stdout === "string" &&
+        typeof value.stderr === "string" &&
+        typeof value.durationMs === "number"
+        ? (value as unknown as DidCallMessage)
+        : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Returns the message when it is one the host may send the webview, otherwise undefined. */
+export function parseHostMessage(value: unknown): HostToWebview | undefined {
+  if (!isRecord(value)) return undefined;
+  switch (value.type) {
+    case "open":
+      return typeof value.fileName === "string" && value.bytes instanceof Uint8Array && isSettings(value.settings)
+        ? (value as unknown as OpenMessage)
+        : undefined;
+    case "openFailed":
+      return typeof value.fileName === "string" && typeof value.message === "string" ? (value as unknown as OpenFailedMessage) : undefined;
+    case "invoke":
+      return typeof value.exportName === "string" && isStringArray(value.args) ? (value as unknown as InvokeMessage) : undefined;
+    default:
+      return undefined;
+  }
+}

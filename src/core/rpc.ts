@@ -1,0 +1,143 @@
+/**
+ * The request/response helper both channels use: requests carry an id, a response is
+ * `ok: true, result` or `ok: false, error`, and a handler that throws answers `ok: false`.
+ * It knows nothing of transports; callers give it a `post` function and feed it what arrives.
+ */
+
+/** A table of requests: each method's params and result. */
+export type RequestTable<T> = { [M in keyof T]: { params: unknown; result: unknown } };
+
+/** An error as it crosses a boundary: plain data, never an Error object. */
+export interface WireError {
+  name: string;
+  message: string;
+}
+
+/** A request on the wire. */
+export interface RpcRequest {
+  kind: "request";
+  id: number;
+  method: string;
+  params: unknown;
+}
+
+/** A response on the wire. */
+export type RpcResponse =
+  | { kind: "response"; id: number; ok: true; result: unknown }
+  | { kind: "response"; id: number; ok: false; error: WireError };
+
+/** The error a caller is rejected with; it keeps the remote error's name. */
+export class RemoteError extends Error {
+  constructor(error: WireError) {
+    super(error.message);
+    this.name = error.name;
+  }
+}
+
+/** Sends a message, with buffers to transfer rather than copy. */
+export type Post = (message: unknown, transfer?: ArrayBuffer[]) => void;
+
+/** Turns anything thrown into a WireError. */
+export function toWireError(thrown: unknown): WireError {
+  if (thrown instanceof Error) return { name: thrown.name, message: thrown.message };
+  return { name: "Error", message: String(thrown) };
+}
+
+/** Whether `value` is a request of this helper's shape. */
+export function isRpcRequest(value: unknown): value is RpcRequest {
+  const v = value as RpcRequest | null;
+  return typeof v === "object" && v !== null && v.kind === "request" && Number.isInteger(v.id) && typeof v.method === "string";
+}
+
+/** Whether `value` is a response of this helper's shape. */
+export function isRpcResponse(value: unknown): value is RpcResponse {
+  const v = value as RpcResponse | null;
+  return (
+    typeof v === "object" && v !== null && v.kind === "response" && Number.isInteger(v.id) && typeof v.ok === "boolean"
+  );
+}
+
+/** The calling side of a channel. */
+export interface RpcClient<T extends RequestTable<T>> {
+  request<M extends keyof T & string>(method: M, params: T[M]["params"], transfer?: ArrayBuffer[]): Promise<T[M]["result"]>;
+  /** Settles the matching pending request; returns false for anything that is not a known response. */
+  handleResponse(message: unknown): boolean;
+  /** Rejects every pending request, for when the other side is gone (a terminated worker). */
+  rejectAll(error: WireError): void;
+  /** How many requests await an answer. */
+  readonly pendingCount: number;
+}
+
+/** Creates the calling side of a channel. */
+export function createRpcClient<T extends RequestTable<T>>(post: Post): RpcClient<T> {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  return {
+    request(method, params, transfer) {
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        try {
+          post({ kind: "request", id, method, params } satisfies RpcRequest, transfer);
+        } catch (thrown) {
+          // A message that cannot be cloned must fail its caller, not leave it pending.
+          pending.delete(id);
+          reject(new RemoteError(toWireError(thrown)));
+        }
+      });
+    },
+    handleResponse(message) {
+      if (!isRpcResponse(message)) return false;
+      const waiter = pending.get(message.id);
+      if (!waiter) return false;
+      pending.delete(message.id);
+      if (message.ok) waiter.resolve(message.result);
+      else waiter.reject(new RemoteError(message.error));
+      return true;
+    },
+    rejectAll(error) {
+      const waiters = [...pending.values()];
+      pending.clear();
+      for (const waiter of waiters) waiter.reject(new RemoteError(error));
+    },
+    get pendingCount() {
+      return pending.size;
+    },
+  };
+}
+
+/** Handlers for every method of a table; each may return its result or a promise of it. */
+export type Handlers<T extends RequestTable<T>> = {
+  [M in keyof T]: (params: T[M]["params"]) => T[M]["result"] | Promise<T[M]["result"]>;
+};
+
+/** Picks the buffers of a result that should be transferred instead of copied. */
+export type TransferOf = (result: unknown) => ArrayBuffer[];
+
+/**
+ * Creates the answering side of a channel: feed it each request; it answers every one, with
+ * `ok: false` when the method is unknown or its handler throws.
+ */
+export function serveRpc<T extends RequestTable<T>>(
+  handlers: Handlers<T>,
+  post: Post,
+  transferOf: TransferOf = () => [],
+): (request: RpcRequest) => Promise<void> {
+  return async (request) => {
+    let response: RpcResponse;
+    const handler = Object.prototype.hasOwnProperty.call(handlers, request.method)
+      ? handlers[request.method as keyof T]
+      : undefined;
+    if (!handler) {
+      response = { kind: "response", id: request.id, ok: false, error: { name: "UnknownMethod", message: `Unknown request "${request.method}".` } };
+    } else {
+      try {
+        const result = await handler(request.params as never);
+        response = { kind: "response", id: request.id, ok: true, result };
+      } catch (thrown) {
+        response = { kind: "response", id: request.id, ok: false, error: toWireError(thrown) };
+      }
+    }
+    post(response, response.ok ? transferOf(response.result) : []);
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Text for what the page shows: signatures, sizes, kinds and values. Pure, so the unit tests
+ * and the host-bound summaries use the very same wording.
+ */
+import { formatValue, type WasmValue } from "../../src/core/abi/numbers";
+import type { BinaryKind, ExportedFunction, FuncType, Limits } from "../../src/core/wasm/types";
+
+/** `(a: i32, b: i64) → f64`, `() → (i32, i32)`, `(x: f32)`. */
+export function signatureText(fn: Pick<ExportedFunction, "paramNames" | "type">): string {
+  const params = fn.type.params.map((type, i) => `${fn.paramNames[i] ?? `p${i}`}: ${type}`).join(", ");
+  return `(${params})${resultsText(fn.type)}`;
+}
+
+function resultsText(type: FuncType): string {
+  if (type.results.length === 0) return "";
+  return type.results.length === 1 ? ` → ${type.results[0]}` : ` → (${type.results.join(", ")})`;
+}
+
+/** A byte count as a person reads it. */
+export function bytesText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let value = n / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** Memory limits in pages and bytes: `1 page (64 KiB) – max 4 pages (256 KiB)`. */
+export function limitsText(limits: Limits): string {
+  const pageBytes = 65536;
+  const pages = (n: number) => `${n} page${n === 1 ? "" : "s"} (${bytesText(n * pageBytes)})`;
+  const max = limits.max === undefined ? "no maximum" : `max ${pages(limits.max)}`;
+  const flags = [limits.isShared ? "shared" : "", limits.is64 ? "64-bit" : ""].filter(Boolean).join(", ");
+  return `${pages(limits.min)} – ${max}${flags ? ` (${flags})` : ""}`;
+}
+
+/** What each kind of binary is, in a sentence. */
+export const kindDescriptions: Record<BinaryKind, string> = {
+  reactor: "WASI reactor: `_initialize` runs once, then exports can be called.",
+  command: "WASI command: it exports `_start` and is meant to run once as a program.",
+  ambiguous: "Exports both `_start` and `_initialize`.",
+  module: "Core module without a WASI entry point: exports can be called directly.",
+};
+
+/** A value in every base a user may want, as one line: `-1 (unsigned 4294967295, 0xffffffff)`. */
+export function valueText(value: WasmValue): string {
+  const f = formatValue(value);
+  const extras = [f.unsigned !== undefined && f.unsigned !== f.decimal ? `unsigned ${f.unsigned}` : "", f.hex ?? "", f.bits ? `bits ${f.bits}` : ""].filter(Boolean);
+  return extras.length ? `${f.decimal} (${extras.join(", ")})` : f.decimal;
+}
+
+/** A duration with sensible precision. */
+export function durationText(ms: number): string {
+  if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
+  if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}

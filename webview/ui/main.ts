@@ -1,0 +1,151 @@
+/**
+ * The page's entry point: wires the host channel, the reactor's worker, the state and the
+ * view. Every host message is validated before it is acted on.
+ */
+import type { WasmValue } from "../../src/core/abi/numbers";
+import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
+import { blobWorkerFactory, ReactorClient } from "./reactorClient";
+import { initialState, inputsFor, parseInputs, reduce, selectedFunction, type Event, type State } from "./state";
+import { resultTexts, View } from "./view";
+
+/** The worker's bundled source, inlined by the build (scripts/build.mjs). */
+declare const __WORKER_SOURCE__: string;
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const client = new ReactorClient(blobWorkerFactory(__WORKER_SOURCE__));
+let settings: Settings = defaultSettings;
+
+function restoredState(): Pick<State, "selected" | "inputs"> | undefined {
+  const saved = vscode.getState() as Partial<State> | undefined;
+  if (typeof saved !== "object" || saved === null) return undefined;
+  const inputs = typeof saved.inputs === "object" && saved.inputs !== null ? saved.inputs : {};
+  return { selected: typeof saved.selected === "string" ? saved.selected : undefined, inputs };
+}
+
+let state = initialState(restoredState());
+const view = new View(document.getElementById("app") ?? document.body, {
+  select: (exportName) => dispatch({ type: "select", exportName }),
+  edit: (exportName, index, text) => dispatch({ type: "edit", exportName, index, text }),
+  call: () => void callSelected(),
+  cancel: () => client.cancel(),
+});
+view.update(undefined, state);
+
+function dispatch(event: Event): void {
+  const prev = state;
+  state = reduce(state, event);
+  view.update(prev, state);
+  if (prev.selected !== state.selected || prev.inputs !== state.inputs) vscode.setState({ selected: state.selected, inputs: state.inputs });
+}
+
+function reportLoad(fileName: string, report: LoadReport): void {
+  dispatch({ type: "didLoad", fileName, report });
+  const isLoaded = report.status === "loaded";
+  const failure = !isLoaded ? report.error.message : report.instance.status === "failed" ? report.instance.message : undefined;
+  vscode.postMessage({
+    type: "didLoad",
+    fileName,
+    kind: isLoaded ? report.module.kind : report.error.code,
+    exports: isLoaded ? report.module.functions.map((f) => f.name) : [],
+    error: failure,
+  });
+}
+
+async function open(fileName: string, bytes: Uint8Array): Promise<void> {
+  dispatch({ type: "didStartLoading", fileName });
+  try {
+    reportLoad(fileName, await client.load(bytes));
+  } catch (thrown) {
+    const message = `The reactor's worker failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    dispatch({ type: "didFailToOpen", fileName, message });
+    vscode.postMessage({ type: "didLoad", fileName, kind: "unknown", exports: [], error: message });
+  }
+}
+
+function postCall(exportName: string, argTexts: string[], outcome: CallOutcome | undefined, failure?: { outcome: "invalid" | "failed"; message: string }): void {
+  vscode.postMessage({
+    type: "didCall",
+    exportName,
+    args: argTexts,
+    outcome: failure?.outcome ?? (outcome?.status === "returned" ? "returned" : outcome?.status === "exited" ? "exited" : outcome?.status === "refused" ? "invalid" : "trapped"),
+    results: outcome ? resultTexts(outcome) : [],
+    stdout: outcome?.stdout ?? "",
+    stderr: outcome?.stderr ?? "",
+    message: failure?.message ?? (outcome?.status === "trapped" ? outcome.trap.description : outcome?.status === "exited" ? `exit code ${outcome.exitCode}` : outcome?.status === "refused" ? outcome.message : undefined),
+    durationMs: outcome?.durationMs ?? 0,
+  });
+}
+
+async function callSelected(): Promise<void> {
+  const fn = selectedFunction(state);
+  if (!fn || state.running || client.isCalling) return;
+  const argTexts = inputsFor(state, fn);
+  const parsed = parseInputs(fn, argTexts);
+  const problems = parsed.flatMap((p, i) => (p.ok ? [] : [`${fn.paramNames[i]}: ${p.reason}`]));
+  if (problems.length) {
+    // Nothing is called with an invalid argument: the fields say why, and focus goes to the first.
+    view.markInvalid(state);
+    view.focusFirstInvalid();
+    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: problems.join("; ") });
+    return;
+  }
+  const args = parsed.map((p) => (p as { value: WasmValue }).value);
+  dispatch({ type: "didStartCall", exportName: fn.name, argTexts });
+  try {
+    const result = await client.call(fn.name, args, settings.callTimeoutMs);
+    if (result.status === "finished") {
+      dispatch({ type: "didFinishCall", record: { status: "done", outcome: result.outcome, argTexts } });
+      postCall(fn.name, argTexts, result.outcome);
+      return;
+    }
+    const why = result.reason === "timeout" ? `did not return within ${settings.callTimeoutMs / 1000} s` : "was cancelled";
+    const message = `The call ${why}. The reactor was stopped and restarted from the same bytes: its memory and globals were reset.`;
+    dispatch({ type: "didFinishCall", record: { status: "failed", exportName: fn.name, argTexts, message } });
+    const fileName = state.load.status === "waiting" ? "" : state.load.fileName;
+    dispatch({ type: "didLoad", fileName, report: result.reload });
+    postCall(fn.name, argTexts, undefined, { outcome: "failed", message });
+  } catch (thrown) {
+    const message = `The reactor's worker failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
+    dispatch({ type: "didFinishCall", record: { status: "failed", exportName: fn.name, argTexts, message } });
+    postCall(fn.name, argTexts, undefined, { outcome: "failed", message });
+  }
+}
+
+window.addEventListener("message", (event: MessageEvent<unknown>) => {
+  const message = parseHostMessage(event.data);
+  if (!message) {
+    console.warn("wasi-reactor page: dropped a malformed message from the host", event.data);
+    return;
+  }
+  switch (message.type) {
+    case "open":
+      settings = message.settings;
+      void open(message.fileName, message.bytes);
+      break;
+    case "openFailed":
+      dispatch({ type: "didFailToOpen", fileName: message.fileName, message: message.message });
+      break;
+    case "invoke": {
+      dispatch({ type: "select", exportName: message.exportName });
+      const fn = selectedFunction(state);
+      if (!fn || fn.name !== message.exportName) {
+        postCall(message.exportName, message.args, undefined, { outcome: "invalid", message: `No exported function "${message.exportName}".` });
+        break;
+      }
+      message.args.forEach((text, index) => dispatch({ type: "edit", exportName: fn.name, index, text }));
+      // Re-render the fields with the new texts, as if typed.
+      view.update({ ...state, selected: undefined }, state);
+      void callSelected();
+      break;
+    }
+  }
+});
+
+vscode.postMessage({ type: "ready" });

@@ -1,0 +1,102 @@
+/**
+ * The page's handle on the reactor's worker: typed requests, a deadline per call, and a
+ * restart from the same bytes when a call runs away or is cancelled. It renders nothing.
+ */
+import type { WasmValue } from "../../src/core/abi/numbers";
+import type { CallOutcome, LoadReport, MemoryWindow, WorkerRequests } from "../../src/core/protocol";
+import { createRpcClient, type RpcClient } from "../../src/core/rpc";
+
+/** How a call ended, from the page's point of view. */
+export type CallResult =
+  | { status: "finished"; outcome: CallOutcome }
+  /** The call was stopped (deadline or user); the reactor was restarted and `reload` says how that went. */
+  | { status: "stopped"; reason: "timeout" | "cancelled"; reload: LoadReport };
+
+/** Creates the worker; injected so that tests can count restarts. */
+export type WorkerFactory = () => Worker;
+
+/** Creates the reactor worker from the bundled source, through a Blob URL (platform.md). */
+export function blobWorkerFactory(source: string): WorkerFactory {
+  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  return () => new Worker(url, { name: "wasi-reactor" });
+}
+
+/** A reactor running in a worker. */
+export class ReactorClient {
+  private worker!: Worker;
+  private rpc!: RpcClient<WorkerRequests>;
+  private bytes?: Uint8Array;
+  private stop?: (reason: "timeout" | "cancelled") => void;
+
+  constructor(private readonly createWorker: WorkerFactory) {
+    this.start();
+  }
+
+  private start(): void {
+    const worker = this.createWorker();
+    const rpc = createRpcClient<WorkerRequests>((message, transfer) => worker.postMessage(message, transfer ?? []));
+    worker.onmessage = (event: MessageEvent<unknown>) => {
+      if (!rpc.handleResponse(event.data)) console.warn("wasi-reactor page: dropped an unexpected message from the worker", event.data);
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      rpc.rejectAll({ name: "WorkerError", message: event.message || "The reactor's worker failed to start." });
+    };
+    this.worker = worker;
+    this.rpc = rpc;
+  }
+
+  /** Loads a module, replacing the current one; the bytes are kept for restarts. */
+  load(bytes: Uint8Array): Promise<LoadReport> {
+    this.bytes = bytes;
+    // The worker gets its own copy, transferred: the kept bytes must survive for a restart.
+    const copy = bytes.slice();
+    return this.rpc.request("load", { bytes: copy }, [copy.buffer]);
+  }
+
+  /** Calls an export; a call still running after `timeoutMs` is stopped and the reactor restarted. */
+  async call(exportName: string, args: WasmValue[], timeoutMs: number): Promise<CallResult> {
+    const stopped = new Promise<"timeout" | "cancelled">((resolve) => (this.stop = resolve));
+    const timer = setTimeout(() => this.stop?.("timeout"), timeoutMs);
+    try {
+      const outcome = this.rpc.request("call", { exportName, args });
+      const winner = await Promise.race([outcome.then((o) => ({ o })), stopped.then((reason) => ({ reason }))]);
+      if ("o" in winner) return { status: "finished", outcome: winner.o };
+      outcome.catch(() => undefined);
+      return { status: "stopped", reason: winner.reason, reload: await this.restart() };
+    } finally {
+      clearTimeout(timer);
+      this.stop = undefined;
+    }
+  }
+
+  /** Stops the running call, if any; it then ends as `stopped` with reason `cancelled`. */
+  cancel(): void {
+    this.stop?.("cancelled");
+  }
+
+  /** Whether a call is running. */
+  get isCalling(): boolean {
+    return this.stop !== undefined;
+  }
+
+  /** Copies a window of linear memory. */
+  readMemory(offset: number, length: number): Promise<MemoryWindow> {
+    return this.rpc.request("readMemory", { offset, length });
+  }
+
+  /** Terminates the worker (a runaway export cannot be interrupted otherwise) and loads the same bytes again. */
+  private restart(): Promise<LoadReport> {
+    this.worker.terminate();
+    this.rpc.rejectAll({ name: "Terminated", message: "The reactor was restarted." });
+    this.start();
+    if (!this.bytes) return Promise.reject(new Error("Nothing to reload."));
+    return this.load(this.bytes);
+  }
+
+  /** Ends the worker for good. */
+  dispose(): void {
+    this.worker.terminate();
+    this.rpc.rejectAll({ name: "Disposed", message: "The explorer was closed." });
+  }
+}

@@ -1,0 +1,411 @@
+/**
+ * Renders the state into the page and turns user input into actions. It keeps DOM nodes that
+ * hold focus (the argument inputs) alive across updates and rebuilds only what changed.
+ */
+import { formatValue } from "../../src/core/abi/numbers";
+import type { CallOutcome, GlobalValue, InstanceReport } from "../../src/core/protocol";
+import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";
+import { h, icon } from "./dom";
+import { bytesText, durationText, kindDescriptions, limitsText, signatureText, valueText } from "./format";
+import { inputsFor, isCallable, parseInputs, selectedFunction, type CallRecord, type State } from "./state";
+
+/** What the view asks the page to do. */
+export interface Actions {
+  select(exportName: string): void;
+  edit(exportName: string, index: number, text: string): void;
+  call(): void;
+  cancel(): void;
+}
+
+const wasiModules = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
+
+function section(title: string, count: number | undefined, ...content: (Node | string)[]): HTMLElement {
+  return h("details", { className: "section", open: true }, h("summary", {}, h("h2", {}, title, count === undefined ? "" : h("span", { className: "count" }, ` ${count}`))), ...content);
+}
+
+function table(headers: string[], rows: (Node | string)[][]): HTMLElement {
+  return h(
+    "table",
+    {},
+    h("thead", {}, h("tr", {}, ...headers.map((header) => h("th", { scope: "col" }, header)))),
+    h("tbody", {}, ...rows.map((cells) => h("tr", {}, ...cells.map((cell) => h("td", {}, cell))))),
+  );
+}
+
+function code(text: string): HTMLElement {
+  return h("code", {}, text);
+}
+
+function globalValueText(value: GlobalValue["value"]): string {
+  return value === undefined ? "(not readable from JavaScript)" : valueText(value);
+}
+
+/** The page. */
+export class View {
+  private readonly header = h("header", { className: "file" });
+  private readonly notices = h("div", { className: "notices" });
+  private readonly exportList = h("ul", { className: "export-list", role: "list" });
+  private readonly exportFilter = h("input", { type: "search", placeholder: "Filter exports", "aria-label": "Filter exports", className: "filter" });
+  private readonly exportsPane = h("nav", { className: "exports", "aria-label": "Exports" });
+  private readonly callPane = h("section", { className: "call", "aria-label": "Call an export" });
+  private readonly outcome = h("div", { className: "outcome", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  private readonly history = h("div", { className: "history" });
+  private readonly details = h("div", { className: "module-details" });
+  private readonly fields: { input: HTMLInputElement; hint: HTMLElement }[] = [];
+  private callButton?: HTMLButtonElement;
+  private cancelButton?: HTMLButtonElement;
+
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly actions: Actions,
+  ) {
+    this.exportFilter.addEventListener("input", () => this.applyFilter());
+    root.replaceChildren(
+      this.header,
+      this.notices,
+      h("div", { className: "columns" }, this.exportsPane, h("div", { className: "main-column" }, this.callPane, this.outcome, this.history)),
+      this.details,
+    );
+    root.removeAttribute("aria-busy");
+  }
+
+  /** Brings the page from `prev` to `next`. */
+  update(prev: State | undefined, next: State): void {
+    const isNewLoad = prev?.load !== next.load;
+    if (isNewLoad) {
+      this.renderHeader(next);
+      this.renderDetails(next);
+    }
+    if (isNewLoad || prev?.selected !== next.selected) {
+      this.renderExports(next);
+      this.renderCallPane(next);
+    } else if (prev?.inputs !== next.inputs) {
+      this.renderHints(next);
+    }
+    if (isNewLoad || prev?.running !== next.running || prev?.last !== next.last) {
+      this.renderRunning(next);
+      this.renderOutcome(next);
+      this.renderGlobals(next);
+    }
+    if (prev?.history !== next.history) this.renderHistory(next);
+  }
+
+  /** Moves focus to the first invalid argument, so a keyboard user lands where the problem is. */
+  focusFirstInvalid(): void {
+    this.fields.find((f) => f.input.getAttribute("aria-invalid") === "true")?.input.focus();
+  }
+
+  private renderHeader(state: State): void {
+    const { load } = state;
+    this.notices.replaceChildren();
+    if (load.status === "waiting") {
+      this.header.replaceChildren(h("h1", {}, "WASI Reactor Explorer"), h("p", { className: "muted" }, "Waiting for a module…"));
+      return;
+    }
+    const title = h("h1", {}, icon("file-binary"), " ", load.fileName);
+    if (load.status === "loading") {
+      this.header.replaceChildren(title, h("p", { className: "muted" }, icon("loading codicon-modifier-spin"), " Loading…"));
+      return;
+    }
+    if (load.status === "unreadable") {
+      this.header.replaceChildren(title);
+      this.notice("error", "Cannot open this file", load.message);
+      return;
+    }
+    const { report } = load;
+    if (report.status === "invalid") {
+      const kind = report.error.code === "component" ? "WebAssembly component" : report.error.code === "notWasm" || report.error.code === "empty" ? "not WebAssembly" : "invalid module";
+      this.header.replaceChildren(title, h("span", { className: "badge badge-error" }, kind));
+      this.notice("error", kind === "invalid module" ? "The module is malformed" : `This file is ${kind === "not WebAssembly" ? "not WebAssembly" : "a WebAssembly component"}`, report.error.message);
+      return;
+    }
+    const { module, instance } = report;
+    this.header.replaceChildren(
+      title,
+      h("span", { className: `badge badge-${module.kind}` }, module.kind),
+      h("span", { className: "muted" }, ` ${bytesText(module.byteLength)} · ${module.functions.length} exported function${module.functions.length === 1 ? "" : "s"}`),
+      h("p", { className: "muted kind-description" }, kindDescriptions[module.kind]),
+    );
+    this.renderInstanceNotices(instance);
+  }
+
+  private renderInstanceNotices(instance: InstanceReport): void {
+    if (instance.status === "notInstantiated") this.notice("info", "Not instantiated", instance.reason);
+    else if (instance.status === "failed") {
+      const titles = { compile: "The engine rejected the module", link: "The module could not be linked", start: "The start function trapped", initialize: "`_initialize` failed" };
+      this.notice("error", titles[instance.stage], instance.message, instance.trap?.engineMessage);
+    } else {
+      for (const note of instance.notes) this.notice("info", "Note", note);
+      if (instance.stdout || instance.stderr) this.notice("info", "`_initialize` wrote output", [instance.stdout, instance.stderr].filter(Boolean).join("\n"));
+    }
+  }
+
+  private notice(level: "error" | "info", title: string, message: string, detail?: string): void {
+    this.notices.append(
+      h(
+        "div",
+        { className: `notice notice-${level}`, role: level === "error" ? "alert" : undefined },
+        icon(level === "error" ? "error" : "info"),
+        h("div", {}, h("strong", {}, title), h("p", {}, message), detail ? h("p", { className: "muted" }, code(detail)) : undefined),
+      ),
+    );
+  }
+
+  private renderExports(state: State): void {
+    const functions = moduleOf(state)?.functions ?? [];
+    this.exportList.replaceChildren(
+      ...functions.map((fn) => {
+        const isSelected = fn.name === state.selected;
+        const signatureId = `signature-${cssIdent(fn.name)}`;
+        return h(
+          "li",
+          { "data-name": fn.name },
+          h(
+            "button",
+            {
+              type: "button",
+              className: `export${isSelected ? " selected" : ""}`,
+              "aria-label": fn.name,
+              "aria-describedby": signatureId,
+              "aria-pressed": String(isSelected),
+              onClick: () => this.actions.select(fn.name),
+            },
+            icon("symbol-method"),
+            h("span", { className: "export-name" }, fn.name),
+            h("code", { className: "signature", id: signatureId }, signatureText(fn)),
+          ),
+        );
+      }),
+    );
+    const heading = h("h2", {}, "Exports ", h("span", { className: "count" }, String(functions.length)));
+    this.exportsPane.replaceChildren(heading, functions.length > 8 ? this.exportFilter : "", functions.length ? this.exportList : h("p", { className: "muted" }, "No exported functions."));
+    this.applyFilter();
+  }
+
+  private applyFilter(): void {
+    const query = this.exportFilter.value.trim().toLowerCase();
+    for (const item of Array.from(this.exportList.children) as HTMLElement[]) {
+      item.hidden = query !== "" && !(item.dataset.name ?? "").toLowerCase().includes(query);
+    }
+  }
+
+  private renderCallPane(state: State): void {
+    this.fields.length = 0;
+    this.callButton = undefined;
+    this.cancelButton = undefined;
+    const fn = selectedFunction(state);
+    if (!fn) {
+      this.callPane.replaceChildren();
+      return;
+    }
+    const texts = inputsFor(state, fn);
+    const fieldNodes = fn.type.params.map((type, i) => {
+      const id = `arg-${i}`;
+      const input = h("input", {
+        id,
+        type: "text",
+        className: "arg",
+        spellcheck: "false",
+        autocomplete: "off",
+        "aria-describedby": `${id}-hint`,
+        placeholder: placeholders[type] ?? "",
+        onInput: (event: Event) => this.actions.edit(fn.name, i, (event.target as HTMLInputElement).value),
+      });
+      input.value = texts[i];
+      const hint = h("div", { className: "hint", id: `${id}-hint` });
+      this.fields.push({ input, hint });
+      return h("div", { className: "field" }, h("label", { for: id }, fn.paramNames[i]), h("span", { className: "type" }, type), input, hint);
+    });
+    const isReady = isCallable(state);
+    this.callButton = h("button", { type: "submit", className: "primary", disabled: !isReady }, icon("play"), " Call");
+    this.callButton.setAttribute("aria-label", "Call");
+    this.cancelButton = h("button", { type: "button", className: "secondary", hidden: true, onClick: () => this.actions.cancel() }, icon("debug-stop"), " Cancel");
+    this.cancelButton.setAttribute("aria-label", "Cancel");
+    const form = h(
+      "form",
+      {
+        className: "call-form",
+        novalidate: true,
+        onSubmit: (event: Event) => {
+          event.preventDefault();
+          this.actions.call();
+        },
+      },
+      ...fieldNodes,
+      fn.type.params.length === 0 ? h("p", { className: "muted" }, "This export takes no parameters.") : undefined,
+      h("div", { className: "actions" }, this.callButton, this.cancelButton),
+    );
+    this.callPane.replaceChildren(
+      h("h2", {}, code(fn.name), " ", h("span", { className: "signature" }, signatureText(fn))),
+      fn.debugName && fn.debugName !== fn.name ? h("p", { className: "muted" }, "Function name: ", code(fn.debugName)) : "",
+      form,
+    );
+    this.renderHints(state);
+    this.renderRunning(state);
+  }
+
+  private renderHints(state: State): void {
+    const fn = selectedFunction(state);
+    if (!fn) return;
+    const texts = inputsFor(state, fn);
+    parseInputs(fn, texts).forEach((parsed, i) => {
+      const field = this.fields[i];
+      if (!field) return;
+      // An empty field is not yet an error: it only becomes one when the user presses Call.
+      const isEmpty = texts[i].trim() === "";
+      const isInvalid = !parsed.ok && !isEmpty;
+      field.input.setAttribute("aria-invalid", String(isInvalid));
+      field.hint.className = `hint${isInvalid ? " hint-error" : ""}`;
+      field.hint.textContent = parsed.ok ? parsed.note : isEmpty ? "" : parsed.reason;
+    });
+  }
+
+  /** Marks every field that does not parse, empty ones included (after Call was pressed). */
+  markInvalid(state: State): void {
+    const fn = selectedFunction(state);
+    if (!fn) return;
+    parseInputs(fn, inputsFor(state, fn)).forEach((parsed, i) => {
+      const field = this.fields[i];
+      if (!field || parsed.ok) return;
+      field.input.setAttribute("aria-invalid", "true");
+      field.hint.className = "hint hint-error";
+      field.hint.textContent = parsed.reason;
+    });
+  }
+
+  private renderRunning(state: State): void {
+    const isRunning = state.running !== undefined;
+    if (this.callButton) this.callButton.disabled = isRunning || !isCallable(state);
+    if (this.cancelButton) this.cancelButton.hidden = !isRunning;
+    this.root.classList.toggle("is-running", isRunning);
+  }
+
+  private renderOutcome(state: State): void {
+    if (state.running) {
+      this.outcome.replaceChildren(h("p", { className: "running" }, icon("loading codicon-modifier-spin"), ` Calling ${state.running.exportName}…`));
+      return;
+    }
+    this.outcome.replaceChildren(state.last ? renderRecord(state.last, moduleOf(state)) : "");
+  }
+
+  private renderHistory(state: State): void {
+    const earlier = state.history.slice(1);
+    if (earlier.length === 0) {
+      this.history.replaceChildren();
+      return;
+    }
+    const details = h("details", { className: "section" }, h("summary", {}, h("h2", {}, "Earlier calls ", h("span", { className: "count" }, String(earlier.length)))));
+    details.append(h("ol", { className: "history-list" }, ...earlier.map((record) => h("li", {}, code(recordSummary(record))))));
+    this.history.replaceChildren(details);
+  }
+
+  private renderDetails(state: State): void {
+    const module = moduleOf(state);
+    if (!module) {
+      this.details.replaceChildren();
+      return;
+    }
+    const report = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report : undefined;
+    const provided = report?.instance.status === "ready" ? report.instance.imports : [];
+    const importRows = module.imports.map((imp) => {
+      const provision = provided.find((p) => p.module === imp.module && p.name === imp.name);
+      const isWasi = wasiModules.has(imp.module);
+      const how = provision ? `${provision.provision === "stub" ? "stubbed (traps when called)" : provision.provision === "wasi" ? "WASI (@runno/wasi)" : `provided: ${provision.note ?? provision.provision}`}` : isWasi ? "WASI" : "other";
+      const description = imp.desc.kind === "func" ? signatureText({ type: imp.desc.type, paramNames: imp.desc.type.params.map((_, i) => `p${i}`) }) : imp.desc.kind === "memory" ? limitsText(imp.desc.limits) : imp.desc.kind;
+      return [code(`${imp.module}.${imp.name}`), imp.desc.kind, description, h("span", { className: provision?.provision === "stub" ? "stubbed" : "" }, how)];
+    });
+    const memoryRows = module.memories.map((m) => [String(m.index), limitsText(m.limits), m.isImported ? "imported" : "defined", m.exportNames.length ? m.exportNames.join(", ") : "not exported"]);
+    this.details.replaceChildren(
+      section("Imports", module.imports.length, module.imports.length ? table(["import", "kind", "type", "provided as"], importRows) : h("p", { className: "muted" }, "None.")),
+      section("Memories", module.memories.length, module.memories.length ? table(["index", "size", "origin", "exported as"], memoryRows) : h("p", { className: "muted" }, "None: conventions that pass values through memory are unavailable.")),
+      h("div", { className: "globals" }),
+    );
+    this.renderGlobals(state);
+  }
+
+  private renderGlobals(state: State): void {
+    const module = moduleOf(state);
+    const container = this.details.querySelector(".globals");
+    if (!module || !container) return;
+    const report = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report : undefined;
+    const lastGlobals = state.last?.status === "done" ? state.last.outcome.globals : undefined;
+    const values = lastGlobals ?? (report?.instance.status === "ready" ? report.instance.globals : []);
+    const rows = module.globals.map((g) => [code(g.name), `${g.isMutable ? "mut " : ""}${g.valType}`, globalValueText(values.find((v) => v.name === g.name)?.value)]);
+    container.replaceChildren(section("Exported globals", module.globals.length, rows.length ? table(["global", "type", "value"], rows) : h("p", { className: "muted" }, "None.")));
+  }
+}
+
+const placeholders: Record<string, string> = { i32: "e.g. 42, -1, 0xff", i64: "e.g. 9007199254740993", f32: "e.g. 0.1, NaN, -0", f64: "e.g. 3.14, Infinity, -0" };
+
+function moduleOf(state: State): ModuleInfo | undefined {
+  return state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.module : undefined;
+}
+
+/** A stable id fragment for an export name, which may contain any character. */
+function cssIdent(name: string): string {
+  return Array.from(name, (c) => (/[A-Za-z0-9_-]/.test(c) ? c : `_${c.codePointAt(0)?.toString(16)}`)).join("");
+}
+
+/** One line for a call, as the history lists it. */
+export function recordSummary(record: CallRecord): string {
+  const name = record.status === "done" ? record.outcome.exportName : record.exportName;
+  const call = `${name}(${record.argTexts.join(", ")})`;
+  if (record.status === "failed") return `${call} — ${record.message}`;
+  const { outcome } = record;
+  switch (outcome.status) {
+    case "returned":
+      return `${call} → ${outcome.results.map((r) => formatValue(r).decimal).join(", ") || "returned"}`;
+    case "trapped":
+      return `${call} — trap: ${outcome.trap.description}`;
+    case "exited":
+      return `${call} — exited with code ${outcome.exitCode}`;
+    case "refused":
+      return `${call} — refused: ${outcome.message}`;
+  }
+}
+
+function renderRecord(record: CallRecord, module: ModuleInfo | undefined): HTMLElement {
+  if (record.status === "failed") {
+    return h("div", { className: "result result-error" }, h("h3", {}, icon("error"), " ", record.exportName, " did not finish"), h("p", {}, record.message));
+  }
+  const { outcome } = record;
+  const fn = module?.functions.find((f) => f.name === outcome.exportName);
+  const parts: (Node | undefined)[] = [];
+  switch (outcome.status) {
+    case "returned":
+      parts.push(h("h3", {}, icon("pass"), " ", outcome.exportName, " returned"));
+      parts.push(outcome.results.length ? resultsTable(outcome, fn) : h("p", { className: "muted" }, "No results."));
+      break;
+    case "trapped":
+      parts.push(h("h3", {}, icon("error"), " ", outcome.exportName, " trapped: ", outcome.trap.kind));
+      parts.push(h("p", {}, outcome.trap.description), h("p", { className: "muted" }, "Engine message: ", code(outcome.trap.engineMessage)));
+      parts.push(h("p", { className: "muted" }, "The reactor is still usable; its memory and globals keep whatever the export changed before the trap."));
+      break;
+    case "exited":
+      parts.push(h("h3", {}, icon("debug-disconnect"), " ", outcome.exportName, ` exited with code ${outcome.exitCode}`));
+      parts.push(h("p", {}, "The export called WASI's proc_exit. The reactor is still usable."));
+      break;
+    case "refused":
+      parts.push(h("h3", {}, icon("warning"), " Not called"), h("p", {}, outcome.message));
+      break;
+  }
+  if (outcome.args.length) parts.push(h("p", { className: "muted" }, "Arguments: ", code(outcome.args.map((a) => formatValue(a).decimal).join(", "))));
+  if (outcome.stdout) parts.push(h("h4", {}, "stdout"), h("pre", { className: "stdout" }, outcome.stdout));
+  if (outcome.stderr) parts.push(h("h4", {}, "stderr"), h("pre", { className: "stderr" }, outcome.stderr));
+  parts.push(h("p", { className: "muted duration" }, icon("watch"), ` ${durationText(outcome.durationMs)} · memory ${bytesText(outcome.memoryBytes)}`));
+  return h("div", { className: `result result-${outcome.status}` }, ...parts);
+}
+
+function resultsTable(outcome: Extract<CallOutcome, { status: "returned" }>, fn: ExportedFunction | undefined): HTMLElement {
+  const rows = outcome.results.map((value, i) => {
+    const f = formatValue(value);
+    return [String(fn && fn.type.results.length > 1 ? i : "") || "result", value.type, code(f.decimal), f.unsigned !== undefined ? code(f.unsigned) : "—", code(f.hex ?? f.bits ?? "—")];
+  });
+  return table(["", "type", "decimal", "unsigned", "hex / bits"], rows);
+}
+
+/** Exposed for the host-bound summary: results in decimal. */
+export function resultTexts(outcome: CallOutcome): string[] {
+  return outcome.status === "returned" ? outcome.results.map((r) => formatValue(r).decimal) : [];
+}
+

@@ -1,0 +1,19 @@
+/**
+ * The worker's message loop: it owns the one live reactor and answers the page's requests.
+ * The logic lives in handlers.ts so that it runs under Node; this file only wires `self`.
+ */
+import { isRpcRequest, serveRpc } from "../../src/core/rpc";
+import { createHandlers, transferOf } from "./handlers";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+const post = (message: unknown, transfer: ArrayBuffer[] = []) => self.postMessage(message, transfer);
+const serve = serveRpc(createHandlers(), post, transferOf);
+
+self.onmessage = (event: MessageEvent<unknown>) => {
+  if (!isRpcRequest(event.data)) {
+    console.warn("wasi-reactor worker: dropped a message that is not a request", event.data);
+    return;
+  }
+  void serve(event.data);
+};

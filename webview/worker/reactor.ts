@@ -1,0 +1,287 @@
+/**
+ * One live reactor: compiles and instantiates a module with WASI from @runno/wasi, stubs the
+ * imports it cannot provide, calls exports and reports each outcome as a value.
+ * It is not the worker's message loop (see main.ts), so it runs under plain Node for tests.
+ */
+import { WASI } from "@runno/wasi";
+import type { WasmValue } from "../../src/core/abi/numbers";
+import type { CallEnding, CallOutcome, GlobalValue, InstanceReport, LoadReport, ProvidedImport } from "../../src/core/protocol";
+import { parseModule } from "../../src/core/wasm/parseModule";
+import type { FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
+import { classifyTrap, exitCodeOf, MissingImportError } from "./trap";
+
+/** Output beyond this many characters per stream and call is cut, so a chatty loop cannot exhaust memory. */
+const maxOutputChars = 1 << 20;
+
+const wasiModules = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
+
+/** Collects what the module writes to stdout and stderr during one call. */
+class OutputSink {
+  stdout = "";
+  stderr = "";
+  write(stream: "stdout" | "stderr", text: string): void {
+    const current = this[stream];
+    if (current.length >= maxOutputChars) return;
+    const room = maxOutputChars - current.length;
+    this[stream] = text.length > room ? current + text.slice(0, room) + "\n[output truncated]\n" : current + text;
+  }
+  take(): { stdout: string; stderr: string } {
+    const taken = { stdout: this.stdout, stderr: this.stderr };
+    this.stdout = "";
+    this.stderr = "";
+    return taken;
+  }
+}
+
+function zeroOf(type: ValType): number | bigint {
+  return type === "i64" ? 0n : 0;
+}
+
+/** A WebAssembly.Global descriptor's value type, where the JS API has one. */
+function globalValueType(type: ValType): WebAssembly.ValueType | undefined {
+  switch (type) {
+    case "i32":
+    case "i64":
+    case "f32":
+    case "f64":
+    case "externref":
+      return type;
+    case "funcref":
+      return "anyfunc";
+    default:
+      return undefined;
+  }
+}
+
+/** Builds the import object: WASI from @runno/wasi, and a stand-in for every other import. */
+function provideImports(
+  imports: Import[],
+  wasi: WASI,
+): { object: WebAssembly.Imports; provided: ProvidedImport[]; memory?: WebAssembly.Memory; notes: string[] } {
+  const object: WebAssembly.Imports = { ...wasi.getImportObject() };
+  const provided: ProvidedImport[] = [];
+  const notes: string[] = [];
+  let memory: WebAssembly.Memory | undefined;
+  for (const { module, name, desc } of imports) {
+    const namespace = (object[module] ??= {});
+    if (wasiModules.has(module) && desc.kind === "func") {
+      const isImplemented = name in namespace;
+      if (!isImplemented) namespace[name] = stub(module, name);
+      provided.push({ module, name, provision: isImplemented ? "wasi" : "stub", note: isImplemented ? undefined : "not implemented by the WASI layer" });
+      continue;
+    }
+    switch (desc.kind) {
+      case "func":
+        namespace[name] = stub(module, name);
+        provided.push({ module, name, provision: "stub" });
+        break;
+      case "memory": {
+        const { min, max, isShared, is64 } = desc.limits;
+        if (isShared || is64) throw new LinkRefusal(`The module imports a ${isShared ? "shared" : "64-bit"} memory "${module}.${name}", which the explorer cannot provide here.`);
+        memory = new WebAssembly.Memory(max === undefined ? { initial: min } : { initial: min, maximum: max });
+        namespace[name] = memory;
+        provided.push({ module, name, provision: "memory", note: `a fresh memory of ${min} page(s)` });
+        notes.push(`The module imports its memory (${module}.${name}); the explorer provides a fresh one of ${min} page(s)${max === undefined ? "" : `, at most ${max}`}.`);
+        break;
+      }
+      case "table": {
+        const element = desc.elemType === "externref" ? "externref" : "anyfunc";
+        const { min, max } = desc.limits;
+        namespace[name] = new WebAssembly.Table(max === undefined ? { element, initial: min } : { element, initial: min, maximum: max });
+        provided.push({ module, name, provision: "table", note: `an empty table of ${min} element(s)` });
+        break;
+      }
+      case "global": {
+        const value = globalValueType(desc.valType);
+        if (!value) throw new LinkRefusal(`The module imports a global "${module}.${name}" of type ${desc.valType}, which the explorer cannot provide.`);
+        namespace[name] = new WebAssembly.Global({ value, mutable: desc.isMutable }, value === "anyfunc" || value === "externref" ? null : zeroOf(desc.valType));
+        provided.push({ module, name, provision: "global", note: "zero" });
+        break;
+      }
+      case "tag":
+        throw new LinkRefusal(`The module imports an exception tag "${module}.${name}", which the explorer cannot provide.`);
+    }
+  }
+  return { object, provided, memory, notes };
+}
+
+function stub(module: string, name: string): () => never {
+  return () => {
+    throw new MissingImportError(module, name);
+  };
+}
+
+/** A reason the explorer itself refuses to link a module. */
+class LinkRefusal extends Error {}
+
+/** Reads a wasm result or global value into a WasmValue of the declared type. */
+function toWasmValue(type: ValType, raw: unknown): WasmValue | undefined {
+  switch (type) {
+    case "i32":
+      return { type, value: Number(raw) | 0 };
+    case "i64":
+      return { type, value: BigInt.asIntN(64, BigInt(raw as bigint)) };
+    case "f32":
+    case "f64":
+      return { type, value: Number(raw) };
+    default:
+      return undefined;
+  }
+}
+
+function describeFailure(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
+/** A reactor instance and what the explorer knows of it. */
+export class Reactor {
+  private readonly output = new OutputSink();
+  private instance?: WebAssembly.Instance;
+  private memory?: WebAssembly.Memory;
+
+  private constructor(readonly module: ModuleInfo) {}
+
+  /** Parses, compiles, instantiates and initializes `bytes`; every failure is part of the report. */
+  static async load(bytes: Uint8Array): Promise<{ report: LoadReport; reactor?: Reactor }> {
+    const parsed = parseModule(bytes);
+    if (!parsed.ok) return { report: { status: "invalid", error: parsed.error } };
+    const module = parsed.module;
+    const reactor = new Reactor(module);
+    const instance = await reactor.instantiate(bytes);
+    return { report: { status: "loaded", module, instance }, reactor: instance.status === "ready" ? reactor : undefined };
+  }
+
+  private async instantiate(bytes: Uint8Array): Promise<InstanceReport> {
+    const { module: info } = this;
+    if (info.kind === "command") {
+      return {
+        status: "notInstantiated",
+        reason: "This is a WASI command: it exports `_start`, so it is meant to run once as a program. Its exports are listed, but the explorer runs reactors only (modules with `_initialize` or no entry point).",
+      };
+    }
+    const wasi = new WASI({
+      stdout: (text) => this.output.write("stdout", text),
+      stderr: (text) => this.output.write("stderr", text),
+      // A hook must always be installed: @runno/wasi's debug data list is emptied only when one runs.
+      debug: () => undefined,
+    });
+    let compiled: WebAssembly.Module;
+    try {
+      // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
+      compiled = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    } catch (thrown) {
+      return { status: "failed", stage: "compile", message: `The WebAssembly engine rejected the module: ${describeFailure(thrown)}` };
+    }
+    let imports: ReturnType<typeof provideImports>;
+    try {
+      imports = provideImports(info.imports, wasi);
+    } catch (thrown) {
+      return { status: "failed", stage: "link", message: describeFailure(thrown) };
+    }
+    let instance: WebAssembly.Instance;
+    try {
+      instance = await WebAssembly.instantiate(compiled, imports.object);
+    } catch (thrown) {
+      const trap = classifyTrap(thrown);
+      if (trap) return { status: "failed", stage: "start", message: `The module's start function trapped: ${trap.description}`, trap };
+      return { status: "failed", stage: "link", message: `The module could not be instantiated: ${describeFailure(thrown)}` };
+    }
+    const notes = [...imports.notes];
+    let exportsForWasi: WebAssembly.Exports = instance.exports;
+    if (info.kind === "ambiguous") {
+      // The WASI application ABI lets a module be a command or a reactor, not both. An explorer
+      // is for calling exports, so such a module is treated as a reactor: `_initialize` runs,
+      // `_start` never does. @runno/wasi refuses a module exporting `_start`, so it is shown the
+      // exports without it.
+      exportsForWasi = Object.fromEntries(Object.entries(instance.exports).filter(([name]) => name !== "_start"));
+      notes.push("The module exports both `_start` and `_initialize`, which the WASI application ABI does not allow. The explorer treats it as a reactor: it runs `_initialize` and never `_start`.");
+    }
+    this.memory = imports.memory ?? Object.values(instance.exports).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
+    try {
+      wasi.initialize({ module: compiled, instance: { exports: exportsForWasi } as WebAssembly.Instance }, this.memory ? { memory: this.memory } : {});
+    } catch (thrown) {
+      const exitCode = exitCodeOf(thrown);
+      const trap = classifyTrap(thrown);
+      const message =
+        exitCode !== undefined
+          ? `\`_initialize\` exited with code ${exitCode} (proc_exit).`
+          : trap
+            ? `\`_initialize\` trapped: ${trap.description}`
+            : `\`_initialize\` failed: ${describeFailure(thrown)}`;
+      return { status: "failed", stage: "initialize", message, trap };
+    }
+    this.instance = instance;
+    if (!this.memory) notes.push("The module has no memory; conventions that pass values through memory are unavailable.");
+    const { stdout, stderr } = this.output.take();
+    return { status: "ready", memoryBytes: this.memoryBytes, globals: this.globals(), imports: imports.provided, stdout, stderr, notes };
+  }
+
+  /** The current size of linear memory in bytes (0 without a memory). */
+  get memoryBytes(): number {
+    return this.memory?.buffer.byteLength ?? 0;
+  }
+
+  /** The live linear memory, when the module has one. */
+  get linearMemory(): WebAssembly.Memory | undefined {
+    return this.memory;
+  }
+
+  /** The live instance's exports. */
+  get exports(): WebAssembly.Exports {
+    return this.instance?.exports ?? {};
+  }
+
+  /** The current values of the exported globals. */
+  globals(): GlobalValue[] {
+    return this.module.globals.map(({ name, valType }) => {
+      const global = this.exports[name];
+      return { name, value: global instanceof WebAssembly.Global ? toWasmValue(valType, global.value) : undefined };
+    });
+  }
+
+  /** Calls an export with arguments already checked against its signature; never throws. */
+  call(exportName: string, args: WasmValue[]): CallOutcome {
+    const started = performance.now();
+    const ending = this.run(exportName, args);
+    const durationMs = performance.now() - started;
+    return { ...ending, exportName, args, ...this.output.take(), durationMs, globals: this.globals(), memoryBytes: this.memoryBytes };
+  }
+
+  private run(exportName: string, args: WasmValue[]): CallEnding {
+    const fn = this.module.functions.find((f) => f.name === exportName);
+    const callable = this.exports[exportName];
+    if (!fn || typeof callable !== "function") return { status: "refused", message: `The module has no exported function "${exportName}".` };
+    const mismatch = checkArgs(fn.type, args);
+    if (mismatch) return { status: "refused", message: mismatch };
+    let raw: unknown;
+    try {
+      raw = (callable as (...a: unknown[]) => unknown)(...args.map((a) => a.value));
+    } catch (thrown) {
+      const exitCode = exitCodeOf(thrown);
+      if (exitCode !== undefined) return { status: "exited", exitCode };
+      const trap = classifyTrap(thrown);
+      if (trap) return { status: "trapped", trap };
+      return { status: "trapped", trap: { kind: "other", description: describeFailure(thrown), engineMessage: describeFailure(thrown) } };
+    }
+    const { results } = fn.type;
+    // A function with several results returns them as an array (the JS API's multi-value rule).
+    const values = results.length === 1 ? [raw] : results.length === 0 ? [] : Array.from(raw as Iterable<unknown>);
+    return { status: "returned", results: results.map((type, i) => toWasmValue(type, values[i])).filter((v): v is WasmValue => v !== undefined) };
+  }
+}
+
+/** Explains why `args` cannot be passed to a function of type `type`, or returns undefined. */
+export function checkArgs(type: FuncType, args: WasmValue[]): string | undefined {
+  const unsupported = [...type.params, ...type.results].find((t) => t === "v128");
+  if (unsupported) return "Functions with v128 parameters or results cannot be called from JavaScript.";
+  if (args.length !== type.params.length) return `Expected ${type.params.length} argument(s), got ${args.length}.`;
+  for (let i = 0; i < args.length; i++) {
+    const expected = type.params[i];
+    const arg = args[i];
+    if (arg.type !== expected) return `Argument ${i} is ${arg.type}, but the parameter is ${expected}.`;
+    const isWellFormed =
+      arg.type === "i64" ? typeof arg.value === "bigint" : typeof arg.value === "number" && (arg.type !== "i32" || Number.isInteger(arg.value));
+    if (!isWellFormed) return `Argument ${i} is not a valid ${arg.type} value.`;
+  }
+  return undefined;
+}

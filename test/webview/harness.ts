@@ -10,6 +10,7 @@ import { join, normalize } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { renderHtml } from "../../src/extension/html";
 import type { Settings, WebviewToHost } from "../../src/core/protocol";
+import { themeCss } from "./theme";
 
 const root = join(__dirname, "..", "..");
 
@@ -56,9 +57,18 @@ export async function startHarness(): Promise<Harness> {
     const path = new URL(request.url ?? "/", "http://x").pathname;
     if (path === "/") {
       nonce = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+      const theme = new URL(request.url ?? "/", "http://x").searchParams.get("theme") === "light" ? "light" : "dark";
       const html = renderHtml({ cspSource: origin, nonce, scriptUri: "/dist/webview.js", styleUri: "/dist/webview.css", codiconUri: "/dist/codicons/codicon.css" });
       response.writeHead(200, { "content-type": "text/html" });
-      response.end(html.replace(`<script nonce="${nonce}"`, `<script nonce="${nonce}" src="/stub.js"></script>\n<script nonce="${nonce}"`));
+      const page = html
+        .replace("</head>", `<link rel="stylesheet" href="/theme-${theme}.css">\n</head>`)
+        .replace(`<script nonce="${nonce}"`, `<script nonce="${nonce}" src="/stub.js"></script>\n<script nonce="${nonce}"`);
+      response.end(page);
+      return;
+    }
+    if (path === "/theme-dark.css" || path === "/theme-light.css") {
+      response.writeHead(200, { "content-type": "text/css" });
+      response.end(themeCss(path.includes("dark") ? "dark" : "light"));
       return;
     }
     if (path === "/stub.js") {
@@ -91,7 +101,7 @@ export async function startHarness(): Promise<Harness> {
       const page = await browser.newPage({ colorScheme: options.theme ?? "dark", viewport: { width: 1100, height: 800 } });
       page.on("request", (r) => requests.push(r.url()));
       page.on("pageerror", (e) => console.error("page error:", e.message));
-      await page.goto(`${origin}/`);
+      await page.goto(`${origin}/?theme=${options.theme ?? "dark"}`);
       await waitForPosted(page, (m) => m.type === "ready");
       return page;
     },

@@ -162,6 +162,8 @@ export class Reactor {
     const wasi = new WASI({
       stdout: (text) => this.output.write("stdout", text),
       stderr: (text) => this.output.write("stderr", text),
+      // As in a terminal: wasi-libc then flushes stdout at each newline, so printf output shows per call.
+      isTTY: true,
       // A hook must always be installed: @runno/wasi's debug data list is emptied only when one runs.
       debug: () => undefined,
     });

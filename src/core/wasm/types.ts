@@ -52,7 +52,8 @@ export interface ExportedFunction {
   debugName?: string;
   /**
    * One unique, non-empty name per parameter: from the name section's local names, otherwise
-   * `p0`, `p1`, … Functions without local names share one array per parameter count: read only.
+   * `p0`, `p1`, … Arrays are shared (between exports of one function, and between functions
+   * without local names that have as many parameters): read only.
    */
   paramNames: string[];
   /** Whether the function is itself an import that the module re-exports. */

@@ -1,0 +1,386 @@
+/**
+ * The tagged-argument convention of Runno PR #335, byte-exact to
+ * /work/shared/docs/tagged-convention.md ("Byte layout"): typed arguments written to memory with
+ * a tag per argument and a 0xFF terminator, the export called with no parameters, results read
+ * back in the same format. It encodes and decodes bytes only; the worker writes and calls.
+ */
+
+import { formatOffset, type Region } from "../layout";
+import { readIntegerLiteral, type Parsed } from "./numbers";
+import { decodeUtf8Lossy, encodeUtf8 } from "./utf8";
+import { encodeElements, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
+
+/** The argument types the convention knows, spelled as the PR spells them. */
+export type TaggedType = "Int32" | "Uint32" | "string" | "Int32Array" | "Uint32Array";
+
+/** One tagged argument or result. Numbers are plain JS numbers in the type's range. */
+export type TaggedArg =
+  | { type: "Int32" | "Uint32"; value: number }
+  | { type: "string"; value: string }
+  | { type: "Int32Array" | "Uint32Array"; value: number[] };
+
+/**
+ * The convention's parameters. The defaults are the PR's exact layout; the others are the
+ * variants its author used later ("Variants seen in the wild"): 4-byte tags, start offset 4,
+ * strings padded to a 4-byte multiple.
+ */
+export interface TaggedOptions {
+  /** Address of the first tag. The PR uses 8 to stay clear of the null address. */
+  startOffset: number;
+  /** Bytes per tag: 1 (an i8, the PR) or 4 (a little-endian i32; the terminator is then ff ff ff ff). */
+  tagWidth: 1 | 4;
+  /**
+   * Whether zero bytes follow a string's UTF-8 to make its byte count a multiple of 4. The length
+   * field still holds the unpadded count, which is how we read the author's later guest code.
+   */
+  padStringsTo4: boolean;
+}
+
+/** The PR's own layout: start offset 8, one-byte tags, no padding. */
+export const DEFAULT_TAGGED_OPTIONS: Readonly<TaggedOptions> = { startOffset: 8, tagWidth: 1, padStringsTo4: false };
+
+/** The tag value of each type (tagged-convention.md, "Byte layout"). The terminator is −1. */
+export const TAGS: Readonly<Record<TaggedType, number>> = { Int32: 0x01, Uint32: 0x02, string: 0x03, Int32Array: 0x04, Uint32Array: 0x05 };
+
+/** Where and why encoding or decoding failed. `offset` is an address in memory. */
+export interface TaggedError {
+  message: string;
+  offset: number;
+  /** The argument (encoding) or the value (decoding) concerned, when there is one. */
+  argIndex?: number;
+}
+
+/** Encoding's outcome: the bytes to write at `startOffset`, and a region for every part of them. */
+export type TaggedEncoded =
+  | { ok: true; bytes: Uint8Array; regions: Region[]; startOffset: number }
+  | { ok: false; error: TaggedError };
+
+/** Options for decoding: the convention's parameters, and where the given bytes sit in memory. */
+export interface TaggedDecodeOptions extends Partial<TaggedOptions> {
+  /** Address of `memory[0]` when `memory` is a window rather than the whole memory (default 0). */
+  baseOffset?: number;
+  /** Names the list in labels and messages: arguments before a call, results after (default results). */
+  role?: "arguments" | "results";
+}
+
+/** Something odd but readable in decoded data, such as invalid UTF-8 or non-zero padding. */
+export interface TaggedWarning {
+  message: string;
+  offset: number;
+}
+
+/**
+ * Decoding's outcome. On failure, `values` and `regions` hold what was read before the problem,
+ * so the memory view can still show it.
+ */
+export type TaggedDecoded =
+  | { ok: true; values: TaggedArg[]; regions: Region[]; warnings: TaggedWarning[]; endOffset: number }
+  | { ok: false; error: TaggedError; values: TaggedArg[]; regions: Region[]; warnings: TaggedWarning[] };
+
+/** What an export's i32 result code means under the convention. */
+export interface TaggedCodeMeaning {
+  isSuccess: boolean;
+  meaning: string;
+}
+
+const TYPE_OF_TAG: ReadonlyMap<number, TaggedType> = new Map(Object.entries(TAGS).map(([t, n]) => [n, t as TaggedType]));
+
+const NOUN: Readonly<Record<TaggedType, string>> = {
+  Int32: "an Int32",
+  Uint32: "a Uint32",
+  string: "a string",
+  Int32Array: "an Int32Array",
+  Uint32Array: "a Uint32Array",
+};
+
+/** Fills in defaults and checks the options; the error is a sentence for the user. */
+export function resolveTaggedOptions(options: Partial<TaggedOptions> = {}): Parsed<TaggedOptions> {
+  const o: TaggedOptions = {
+    startOffset: options.startOffset ?? DEFAULT_TAGGED_OPTIONS.startOffset,
+    tagWidth: options.tagWidth ?? DEFAULT_TAGGED_OPTIONS.tagWidth,
+    padStringsTo4: options.padStringsTo4 ?? DEFAULT_TAGGED_OPTIONS.padStringsTo4,
+  };
+  if (!Number.isSafeInteger(o.startOffset) || o.startOffset < 0) {
+    return { ok: false, reason: `the start offset ${String(o.startOffset)} is not an address (a whole number from 0)` };
+  }
+  if (o.tagWidth !== 1 && o.tagWidth !== 4) return { ok: false, reason: `the tag width must be 1 or 4 bytes, not ${String(o.tagWidth)}` };
+  return { ok: true, value: o, note: "" };
+}
+
+/**
+ * Lays out arguments in the tagged format, ending with the terminator. Every value is checked
+ * (Int32 in −2^31…2^31−1, Uint32 in 0…2^32−1, each array element likewise, strings free of lone
+ * surrogates); the error names the argument and, for arrays, the element.
+ */
+export function encodeTagged(args: readonly TaggedArg[], options: Partial<TaggedOptions> = {}): TaggedEncoded {
+  const resolved = resolveTaggedOptions(options);
+  if (!resolved.ok) return { ok: false, error: { message: resolved.reason, offset: options.startOffset ?? 0 } };
+  const o = resolved.value;
+  const parts: Uint8Array[] = [];
+  const regions: Region[] = [];
+  let at = o.startOffset;
+  const emit = (bytes: Uint8Array, region: Omit<Region, "offset" | "size"> | undefined): void => {
+    if (region !== undefined && bytes.length > 0) regions.push({ offset: at, size: bytes.length, ...region });
+    parts.push(bytes);
+    at += bytes.length;
+  };
+
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as TaggedArg;
+    const tag = TAGS[arg.type];
+    if (tag === undefined) return { ok: false, error: { message: `argument ${i} has the unknown type ${JSON.stringify((arg as { type: unknown }).type)}`, offset: at, argIndex: i } };
+    const fail = (message: string): TaggedEncoded => ({ ok: false, error: { message: `argument ${i} (${arg.type}): ${message}`, offset: at, argIndex: i } });
+    let payload: Uint8Array;
+    let countBytes: Uint8Array | undefined;
+    let countText = "";
+    let payloadValue: string;
+    let payloadLabel: string;
+    switch (arg.type) {
+      case "Int32":
+      case "Uint32": {
+        const enc = encodeElements(arg.type, [arg.value]);
+        if (!enc.ok) return fail(enc.reason.replace(/^element 0 /, ""));
+        payload = enc.value;
+        payloadValue = String(arg.value);
+        payloadLabel = arg.type === "Int32" ? "i32" : "u32";
+        break;
+      }
+      case "string": {
+        const enc = encodeUtf8(arg.value);
+        if (!enc.ok) return fail(enc.reason);
+        payload = enc.bytes;
+        countBytes = u32(enc.bytes.length);
+        countText = plural(enc.bytes.length, "byte");
+        payloadValue = quoteString(arg.value);
+        payloadLabel = "UTF-8";
+        break;
+      }
+      case "Int32Array":
+      case "Uint32Array": {
+        const element = arg.type === "Int32Array" ? "Int32" : "Uint32";
+        const enc = encodeElements(element, arg.value);
+        if (!enc.ok) return fail(enc.reason);
+        payload = enc.value;
+        countBytes = u32(arg.value.length);
+        countText = plural(arg.value.length, "element");
+        payloadValue = formatArray(element, arg.value);
+        payloadLabel = element === "Int32" ? "i32" : "u32";
+        break;
+      }
+    }
+    emit(tagBytes(tag, o.tagWidth), { kind: "tag", label: NOUN[arg.type], value: tagText(tag, o.tagWidth), argIndex: i });
+    if (countBytes !== undefined) emit(countBytes, { kind: "length", label: `length of argument ${i}`, value: countText, argIndex: i });
+    emit(payload, { kind: "payload", label: payloadLabel, value: payloadValue, argIndex: i });
+    if (arg.type === "string" && o.padStringsTo4 && payload.length % 4 !== 0) {
+      emit(new Uint8Array(4 - (payload.length % 4)), { kind: "padding", label: "to a 4-byte multiple", argIndex: i });
+    }
+  }
+  emit(tagBytes(-1, o.tagWidth), { kind: "terminator", label: "end of the argument list", value: tagText(-1, o.tagWidth) });
+
+  const bytes = new Uint8Array(at - o.startOffset);
+  let p = 0;
+  for (const part of parts) {
+    bytes.set(part, p);
+    p += part.length;
+  }
+  return { ok: true, bytes, regions, startOffset: o.startOffset };
+}
+
+/**
+ * Reads a tagged list from `startOffset` up to its terminator. `memory` is the whole memory or a
+ * window starting at `baseOffset`. Fails with the offending address for an unknown tag, a
+ * missing terminator, or a length that runs past the end of the bytes given; never throws, and
+ * every step advances, so it ends within `memory.length` steps.
+ */
+export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = {}): TaggedDecoded {
+  const values: TaggedArg[] = [];
+  const regions: Region[] = [];
+  const warnings: TaggedWarning[] = [];
+  const resolved = resolveTaggedOptions(options);
+  const base = options.baseOffset ?? 0;
+  const listName = (options.role ?? "results") === "results" ? "results" : "argument list";
+  const fail = (message: string, offset: number, argIndex?: number): TaggedDecoded => ({
+    ok: false,
+    error: argIndex === undefined ? { message, offset } : { message, offset, argIndex },
+    values,
+    regions,
+    warnings,
+  });
+  if (!resolved.ok) return fail(resolved.reason, options.startOffset ?? 0);
+  const o = resolved.value;
+  const end = base + memory.length;
+  if (o.startOffset < base || o.startOffset >= end) {
+    return fail(`the start offset ${formatOffset(o.startOffset)} is outside the memory given (${formatOffset(base)}–${formatOffset(end)})`, o.startOffset);
+  }
+  const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
+  const w = o.tagWidth;
+  let at = o.startOffset;
+
+  for (let i = 0; ; i++) {
+    if (at + w > end) {
+      return fail(`no ${tagText(-1, w)} terminator: memory ends at ${formatOffset(end)} before the end of the ${listName}`, at);
+    }
+    const tag = w === 1 ? view.getUint8(at - base) : view.getInt32(at - base, true);
+    if (tag === (w === 1 ? 0xff : -1)) {
+      regions.push({ offset: at, size: w, kind: "terminator", label: `end of the ${listName}`, value: tagText(-1, w) });
+      return { ok: true, values, regions, warnings, endOffset: at + w };
+    }
+    const type = TYPE_OF_TAG.get(tag);
+    if (type === undefined) {
+      const hint = tag === 0 ? " (zero bytes: was anything written here?)" : "";
+      return fail(`unknown tag ${tagText(tag, w)} at ${formatOffset(at)}${hint}; known tags are 0x01–0x05 and ${tagText(-1, w)}`, at, i);
+    }
+    regions.push({ offset: at, size: w, kind: "tag", label: NOUN[type], value: tagText(tag, w), argIndex: i });
+    at += w;
+
+    if (type === "Int32" || type === "Uint32") {
+      if (at + 4 > end) return fail(`the ${type} value at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
+      const value = type === "Int32" ? view.getInt32(at - base, true) : view.getUint32(at - base, true);
+      regions.push({ offset: at, size: 4, kind: "payload", label: type === "Int32" ? "i32" : "u32", value: String(value), argIndex: i });
+      values.push({ type, value });
+      at += 4;
+      continue;
+    }
+
+    if (at + 4 > end) return fail(`the length of ${NOUN[type]} at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
+    const count = view.getUint32(at - base, true);
+    const lengthAt = at;
+    at += 4;
+    const elementSize = type === "string" ? 1 : 4;
+    const size = count * elementSize;
+    regions.push({ offset: lengthAt, size: 4, kind: "length", label: `length of value ${i}`, value: plural(count, type === "string" ? "byte" : "element"), argIndex: i });
+    if (at + size > end) {
+      return fail(
+        `${NOUN[type]} at ${formatOffset(lengthAt)} claims ${plural(count, type === "string" ? "byte" : "element")}, which run past the end of memory at ${formatOffset(end)}`,
+        lengthAt,
+        i,
+      );
+    }
+    if (type === "string") {
+      const decoded = decodeUtf8Lossy(memory, at - base, at - base + size, base);
+      for (const bad of decoded.invalid) warnings.push({ message: `invalid UTF-8 at ${formatOffset(bad.offset)} (${plural(bad.size, "byte")}) in value ${i}, shown as U+FFFD`, offset: bad.offset });
+      if (size > 0) regions.push({ offset: at, size, kind: "payload", label: "UTF-8", value: quoteString(decoded.text), argIndex: i });
+      values.push({ type, value: decoded.text });
+      at += size;
+      if (o.padStringsTo4 && size % 4 !== 0) {
+        const pad = 4 - (size % 4);
+        if (at + pad > end) return fail(`the padding after the string at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
+        for (let k = 0; k < pad; k++) {
+          if (memory[at - base + k] !== 0) {
+            warnings.push({ message: `padding byte at ${formatOffset(at + k)} is not zero`, offset: at + k });
+            break;
+          }
+        }
+        regions.push({ offset: at, size: pad, kind: "padding", label: "to a 4-byte multiple", argIndex: i });
+        at += pad;
+      }
+      continue;
+    }
+    const element = type === "Int32Array" ? "Int32" : "Uint32";
+    const elements = readElements(element, memory, at - base, count) as number[];
+    if (size > 0) regions.push({ offset: at, size, kind: "payload", label: element === "Int32" ? "i32" : "u32", value: formatArray(element, elements), argIndex: i });
+    values.push({ type, value: elements });
+    at += size;
+  }
+}
+
+/**
+ * What a tagged export's i32 result means: 0 is success; 1, 2, 4 and 5 are the codes the PR's
+ * author used; any other value is application-defined. `undefined` (a void export) counts as
+ * success, which the PR got wrong by rejecting it.
+ */
+export function describeTaggedCode(code: number | undefined): TaggedCodeMeaning {
+  if (code === undefined) return { isSuccess: true, meaning: "the export returned nothing, which counts as success" };
+  switch (code) {
+    case 0:
+      return { isSuccess: true, meaning: "0: success" };
+    case 1:
+      return { isSuccess: false, meaning: "1: unhandled error (as the PR's author numbered errors)" };
+    case 2:
+      return { isSuccess: false, meaning: "2: type mismatch (as the PR's author numbered errors)" };
+    case 4:
+      return { isSuccess: false, meaning: "4: out of memory (as the PR's author numbered errors)" };
+    case 5:
+      return { isSuccess: false, meaning: "5: unknown tag (as the PR's author numbered errors)" };
+    default:
+      return { isSuccess: false, meaning: `${code}: an application-defined error code` };
+  }
+}
+
+/**
+ * Reads user text as a tagged argument of the given type: whole numbers for Int32/Uint32 (hex
+ * as a 32-bit pattern), the text itself for strings, `[1, 2, 3]` for the arrays.
+ */
+export function parseTaggedArg(type: TaggedType, text: string): Parsed<TaggedArg> {
+  switch (type) {
+    case "Int32":
+    case "Uint32": {
+      const lit = readIntegerLiteral(text, type);
+      if (!lit.ok) return lit;
+      const v = lit.value.value;
+      const signed = type === "Int32";
+      const min = signed ? -(2n ** 31n) : 0n;
+      const max = signed ? 2n ** 31n - 1n : 2n ** 32n - 1n;
+      const inRange = lit.value.isHex ? v >= -(2n ** 31n) && v <= 2n ** 32n - 1n && (signed || v >= 0n) : v >= min && v <= max;
+      if (!inRange) return { ok: false, reason: `${text.trim()} is out of range for ${type} (${min} to ${max})` };
+      const value = Number(signed ? BigInt.asIntN(32, v) : BigInt.asUintN(32, v));
+      return { ok: true, value: { type, value }, note: `${type} ${value}` };
+    }
+    case "string": {
+      const enc = encodeUtf8(text);
+      if (!enc.ok) return { ok: false, reason: enc.reason };
+      return { ok: true, value: { type, value: text }, note: plural(enc.bytes.length, "byte") + " of UTF-8" };
+    }
+    case "Int32Array":
+    case "Uint32Array": {
+      const parsed = parseArrayArg(text, type === "Int32Array" ? "Int32" : "Uint32");
+      if (!parsed.ok) return parsed;
+      if (parsed.value.kind !== "array") return { ok: false, reason: "not an array" };
+      return { ok: true, value: { type, value: parsed.value.values as number[] }, note: parsed.note };
+    }
+  }
+}
+
+/** The number of bytes `encodeTagged` would write, for checking fit before encoding large input. */
+export function taggedSize(args: readonly TaggedArg[], options: Partial<TaggedOptions> = {}): number {
+  const w = options.tagWidth ?? DEFAULT_TAGGED_OPTIONS.tagWidth;
+  let size = w;
+  for (const a of args) {
+    switch (a.type) {
+      case "Int32":
+      case "Uint32":
+        size += w + 4;
+        break;
+      case "string": {
+        const n = encodeUtf8(a.value);
+        const len = n.ok ? n.bytes.length : 0;
+        size += w + 4 + len + (options.padStringsTo4 === true && len % 4 !== 0 ? 4 - (len % 4) : 0);
+        break;
+      }
+      case "Int32Array":
+      case "Uint32Array":
+        size += w + 4 + 4 * a.value.length;
+        break;
+    }
+  }
+  return size;
+}
+
+function u32(n: number): Uint8Array {
+  const b = new Uint8Array(4);
+  new DataView(b.buffer).setUint32(0, n, true);
+  return b;
+}
+
+function tagBytes(tag: number, width: 1 | 4): Uint8Array {
+  const b = new Uint8Array(width);
+  if (width === 1) b[0] = tag & 0xff;
+  else new DataView(b.buffer).setInt32(0, tag, true);
+  return b;
+}
+
+/** A tag as the memory view shows it: `0x03`, `0xFF`; with 4-byte tags, all eight digits. */
+function tagText(tag: number, width: 1 | 4): string {
+  const digits = (width === 1 ? tag & 0xff : tag >>> 0).toString(16).toUpperCase().padStart(width * 2, "0");
+  return tag === -1 ? `0x${digits}` : `0x${digits.toLowerCase()}`;
+}

@@ -5,7 +5,10 @@
  */
 import type { WasmParseError } from "./wasm/parseModule";
 import type { ModuleInfo } from "./wasm/types";
+import type { CallPlan, SlotValue } from "./abi/allocator";
 import type { WasmValue } from "./abi/numbers";
+import type { TaggedArg, TaggedError, TaggedOptions } from "./abi/tagged";
+import type { ByteRange, Region } from "./layout";
 
 /** Settings the host reads from the `wasiReactor.*` configuration and sends with the bytes. */
 export interface Settings {
@@ -151,8 +154,60 @@ export type CallEnding =
   | { status: "exited"; exitCode: number }
   | { status: "refused"; message: string };
 
+/** How an export's arguments reach it: as wasm numbers, or through linear memory by a convention. */
+export type ConventionCall =
+  | { convention: "plain"; args: WasmValue[] }
+  /** Tagged values written at the start offset; the export takes no parameters (tagged-convention.md). */
+  | { convention: "tagged"; args: TaggedArg[]; options: TaggedOptions }
+  /** Strings and arrays copied into memory from the module's allocator, passed as pointer (+ length). */
+  | { convention: "allocator"; plan: CallPlan; values: SlotValue[]; keepAllocations: boolean };
+
+/** The decoded meaning of what a memory-convention call returned. */
+export type DecodedResult =
+  | {
+      convention: "tagged";
+      /** The export's i32 error code; undefined for a void export. */
+      code: number | undefined;
+      isSuccess: boolean;
+      meaning: string;
+      /** Results read back from the start offset (on success). */
+      values: TaggedArg[];
+      /** Why reading the results stopped, with the offset. */
+      error?: TaggedError;
+    }
+  | { convention: "allocator"; text?: string; error?: { message: string; offset?: number } };
+
+/** An allocation the explorer made in the module's memory for one argument. */
+export interface Allocation {
+  pointer: number;
+  size: number;
+  label: string;
+  isFreed: boolean;
+}
+
+/** The memory map of one call: what the explorer wrote, what the export changed, what came back. */
+export interface MemoryReport {
+  /** Every byte the explorer wrote, as labelled regions. */
+  written: Region[];
+  /** Regions read back after the call: tagged results, or what a returned pointer points at. */
+  results: Region[];
+  /** The areas compared before and after the call. */
+  watched: ByteRange[];
+  /** Bytes the export changed within the watched areas. */
+  changed: ByteRange[];
+  /** Whether `watched` covers all of memory. */
+  isWholeMemoryWatched: boolean;
+  decoded?: DecodedResult;
+  allocations: Allocation[];
+  /** Sentences about risks in the layout (overlaps with data or the stack, growth). */
+  warnings: string[];
+  memoryBytesBefore: number;
+}
+
 /** Everything a call produced. */
 export type CallOutcome = CallEnding & {
+  /** The memory map, for calls that passed values through memory or watched all of memory. */
+  memory?: MemoryReport;
   exportName: string;
   args: WasmValue[];
   stdout: string;
@@ -174,8 +229,8 @@ export interface MemoryWindow {
 export type WorkerRequests = {
   /** Parses, compiles, instantiates and initializes a module, replacing any previous one. */
   load: { params: { bytes: Uint8Array }; result: LoadReport };
-  /** Calls an export with plain wasm values. */
-  call: { params: { exportName: string; args: WasmValue[] }; result: CallOutcome };
+  /** Calls an export by a convention; `watchAllMemory` compares all of memory before and after. */
+  call: { params: { exportName: string; call: ConventionCall; watchAllMemory?: boolean }; result: CallOutcome };
   /** Copies a window of linear memory; never the whole buffer. */
   readMemory: { params: { offset: number; length: number }; result: MemoryWindow };
 };

@@ -3,7 +3,7 @@
  * They hold no reference to the worker global, so unit tests call them directly under Node.
  */
 import type { WasmValue } from "../../src/core/abi/numbers";
-import type { MemoryWindow, WorkerRequests } from "../../src/core/protocol";
+import type { ConventionCall, MemoryWindow, WorkerRequests } from "../../src/core/protocol";
 import type { Handlers } from "../../src/core/rpc";
 import { Reactor } from "./reactor";
 
@@ -22,6 +22,36 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null;
 }
 
+const taggedTypes = new Set(["Int32", "Uint32", "string", "Int32Array", "Uint32Array"]);
+
+function isTaggedArg(value: unknown): boolean {
+  if (!isRecord(value) || !taggedTypes.has(value.type as string)) return false;
+  if (value.type === "string") return typeof value.value === "string";
+  if (value.type === "Int32" || value.type === "Uint32") return typeof value.value === "number";
+  return Array.isArray(value.value) && value.value.every((v) => typeof v === "number");
+}
+
+function isSlotValue(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  if (value.kind === "scalar") return isWasmValue(value.value);
+  return value.kind === "memory" && isRecord(value.value) && value.value.bytes instanceof Uint8Array;
+}
+
+/** Checks a call's shape; the convention code checks meaning (ranges, fit, the plan against the signature). */
+function isConventionCall(value: unknown): value is ConventionCall {
+  if (!isRecord(value)) return false;
+  switch (value.convention) {
+    case "plain":
+      return Array.isArray(value.args) && value.args.every(isWasmValue);
+    case "tagged":
+      return Array.isArray(value.args) && value.args.every(isTaggedArg) && isRecord(value.options);
+    case "allocator":
+      return isRecord(value.plan) && Array.isArray(value.plan.slots) && Array.isArray(value.values) && value.values.every(isSlotValue) && typeof value.keepAllocations === "boolean";
+    default:
+      return false;
+  }
+}
+
 /** Creates the handlers for one worker; each `load` replaces the reactor. */
 export function createHandlers(): Handlers<WorkerRequests> {
   let reactor: Reactor | undefined;
@@ -38,10 +68,10 @@ export function createHandlers(): Handlers<WorkerRequests> {
       return loaded.report;
     },
     call(params) {
-      if (!isRecord(params) || typeof params.exportName !== "string" || !Array.isArray(params.args) || !params.args.every(isWasmValue)) {
-        throw new TypeError("call needs { exportName: string, args: WasmValue[] }.");
+      if (!isRecord(params) || typeof params.exportName !== "string" || !isConventionCall(params.call)) {
+        throw new TypeError("call needs { exportName: string, call: ConventionCall }.");
       }
-      return requireReactor().call(params.exportName, params.args);
+      return requireReactor().call(params.exportName, params.call, params.watchAllMemory === true);
     },
     readMemory(params): MemoryWindow {
       if (!isRecord(params) || !Number.isSafeInteger(params.offset) || !Number.isSafeInteger(params.length)) {

@@ -5,9 +5,10 @@
  */
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import type { CallEnding, CallOutcome, GlobalValue, InstanceReport, LoadReport, ProvidedImport } from "../../src/core/protocol";
+import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
+import { callPlainWatched, callTagged, callWithAllocator, type MemoryCallResult, type ReactorAccess } from "./memoryCall";
 import { classifyTrap, exitCodeOf, MissingImportError } from "./trap";
 
 /** Output beyond this many characters per stream and call is cut, so a chatty loop cannot exhaust memory. */
@@ -241,34 +242,59 @@ export class Reactor {
     });
   }
 
-  /** Calls an export with arguments already checked against its signature; never throws. */
-  call(exportName: string, args: WasmValue[]): CallOutcome {
+  /** Calls an export by a convention; every failure is part of the outcome, never thrown. */
+  call(exportName: string, call: ConventionCall, watchAllMemory = false): CallOutcome {
     const started = performance.now();
-    const ending = this.run(exportName, args);
+    const { ending, args, memory } = this.run(exportName, call, watchAllMemory);
     const durationMs = performance.now() - started;
-    return { ...ending, exportName, args, ...this.output.take(), durationMs, globals: this.globals(), memoryBytes: this.memoryBytes };
+    return { ...ending, exportName, args, memory, ...this.output.take(), durationMs, globals: this.globals(), memoryBytes: this.memoryBytes };
   }
 
-  private run(exportName: string, args: WasmValue[]): CallEnding {
+  private run(exportName: string, call: ConventionCall, watchAllMemory: boolean): MemoryCallResult {
     const fn = this.module.functions.find((f) => f.name === exportName);
-    const callable = this.exports[exportName];
-    if (!fn || typeof callable !== "function") return { status: "refused", message: `The module has no exported function "${exportName}".` };
-    const mismatch = checkArgs(fn.type, args);
-    if (mismatch) return { status: "refused", message: mismatch };
-    let raw: unknown;
+    if (!fn || typeof this.exports[exportName] !== "function") return { ending: { status: "refused", message: `The module has no exported function "${exportName}".` }, args: [] };
+    switch (call.convention) {
+      case "plain": {
+        const mismatch = checkArgs(fn.type, call.args);
+        if (mismatch) return { ending: { status: "refused", message: mismatch }, args: call.args };
+        if (watchAllMemory) return callPlainWatched(this.access, fn, call.args);
+        const invoked = this.invoke(exportName, call.args.map((a) => a.value));
+        if (!invoked.ok) return { ending: invoked.ending, args: call.args };
+        const { results } = fn.type;
+        // A function with several results returns them as an array (the JS API's multi-value rule).
+        const values = results.length === 1 ? [invoked.raw] : results.length === 0 ? [] : Array.from(invoked.raw as Iterable<unknown>);
+        return { ending: { status: "returned", results: results.map((type, i) => toWasmValue(type, values[i])).filter((v): v is WasmValue => v !== undefined) }, args: call.args };
+      }
+      case "tagged":
+        return callTagged(this.access, fn, call.args, call.options, watchAllMemory);
+      case "allocator":
+        return callWithAllocator(this.access, fn, call.plan, call.values, call.keepAllocations, watchAllMemory);
+    }
+  }
+
+  /** Calls an export with raw values, turning a trap or an exit into the call's ending. */
+  private invoke(exportName: string, args: unknown[]): { ok: true; raw: unknown } | { ok: false; ending: CallEnding } {
+    const callable = this.exports[exportName] as (...a: unknown[]) => unknown;
     try {
-      raw = (callable as (...a: unknown[]) => unknown)(...args.map((a) => a.value));
+      return { ok: true, raw: callable(...args) };
     } catch (thrown) {
       const exitCode = exitCodeOf(thrown);
-      if (exitCode !== undefined) return { status: "exited", exitCode };
-      const trap = classifyTrap(thrown);
-      if (trap) return { status: "trapped", trap };
-      return { status: "trapped", trap: { kind: "other", description: describeFailure(thrown), engineMessage: describeFailure(thrown) } };
+      if (exitCode !== undefined) return { ok: false, ending: { status: "exited", exitCode } };
+      const trap = classifyTrap(thrown) ?? { kind: "other", description: describeFailure(thrown), engineMessage: describeFailure(thrown) };
+      return { ok: false, ending: { status: "trapped", trap } };
     }
-    const { results } = fn.type;
-    // A function with several results returns them as an array (the JS API's multi-value rule).
-    const values = results.length === 1 ? [raw] : results.length === 0 ? [] : Array.from(raw as Iterable<unknown>);
-    return { status: "returned", results: results.map((type, i) => toWasmValue(type, values[i])).filter((v): v is WasmValue => v !== undefined) };
+  }
+
+  private get access(): ReactorAccess {
+    return {
+      module: this.module,
+      memory: this.memory,
+      invoke: (name, args) => this.invoke(name, args),
+      readGlobal: (name) => {
+        const global = this.exports[name];
+        return global instanceof WebAssembly.Global && typeof global.value === "number" ? global.value >>> 0 : undefined;
+      },
+    };
   }
 }
 

@@ -1,0 +1,160 @@
+// Shared helpers for the suites that drive code-server's web workbench in Debian's chromium
+// through playwright-core: arguments, the server (reused or started), the browser, the
+// command palette, quick picks and the webview's frames. It holds no tests.
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { chromium } from "playwright-core";
+import { installExtension, startCodeServer, tailFile, testSettings } from "../../scripts/codeServer.mjs";
+import { chromiumPath, ensureTools } from "../../scripts/tools.mjs";
+
+/** The repository root. */
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+/** Screenshots and result files go here (ignored by git). */
+export const resultsDir = join(projectRoot, "test-results");
+/** The packaged extension that `npm run package` writes. */
+export const vsixPath = join(projectRoot, "dist", "wasi-reactor-explorer.vsix");
+
+/** A failure of the environment (workbench never loaded, command never appeared, run timed out), not of the product: worth one retry. */
+export class InfraError extends Error {
+  name = "InfraError";
+}
+
+/** Parses the common flags: `--url` (a running code-server), `--server-log`, plus `extra` parseArgs options. */
+export function parseCommonArgs(extra = {}) {
+  const { values } = parseArgs({
+    options: {
+      url: { type: "string" },
+      "server-log": { type: "string" },
+      ...extra,
+    },
+    allowPositionals: false,
+  });
+  return values;
+}
+
+/** Prints a timestamped line with a tag, so that interleaved logs stay readable. */
+export function logger(tag) {
+  const start = performance.now();
+  return (...parts) => console.log(`[${tag} ${((performance.now() - start) / 1000).toFixed(1)}s]`, ...parts);
+}
+
+/**
+ * Uses the server at `url` when given; otherwise ensures the tools, starts code-server (with the
+ * smoke-test driver, and the packaged .vsix installed when `installVsix`), and stops it in `close()`.
+ */
+export async function useServer({ url, serverLog, installVsix = false, vsix = vsixPath, env = {} }) {
+  if (url) {
+    return { url: url.replace(/\/$/, ""), logTail: (n = 60) => (serverLog ? tailFile(serverLog, n) : "(server log unknown: pass --server-log)"), close: async () => {} };
+  }
+  if (installVsix && !existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
+  await ensureTools();
+  // Exit through process.exit on Ctrl-C, so that the exit handler that kills the server runs.
+  for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
+  const server = await startCodeServer({ smokeTestDriver: true, env, settings: testSettings });
+  try {
+    if (installVsix) {
+      installExtension({ vsix, extensionsDir: server.extensionsDir, userDataDir: server.userDataDir });
+    }
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return { url: server.url, logTail: server.logTail, close: () => server.stop() };
+}
+
+/** Launches Debian's chromium headless, with the flags these machines need (see platform.md). */
+export function launchBrowser() {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}
+
+/** A fresh context (its own storage, so no workbench state leaks between runs) and its page. */
+export async function newPage(browser) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+/** The workbench URL for `folder`, with the extension-test `payload` when given (pairs of [key, value]). */
+export function workbenchUrl(base, { folder, payload } = {}) {
+  const query = new URLSearchParams();
+  if (folder) query.set("folder", resolve(folder));
+  if (payload) query.set("payload", JSON.stringify(payload));
+  return `${base}/?${query}`;
+}
+
+/** Waits for `.monaco-workbench`; an InfraError when it never appears. */
+export async function waitForWorkbench(page, timeoutMs = 60_000) {
+  try {
+    await page.locator(".monaco-workbench").waitFor({ state: "attached", timeout: timeoutMs });
+  } catch {
+    throw new InfraError(`the workbench did not load in ${timeoutMs / 1000}s (no .monaco-workbench)`);
+  }
+}
+
+const quickInput = ".quick-input-widget";
+
+/** The quick-input row whose label is exactly `label`. */
+export function quickPickRow(page, label) {
+  return page
+    .locator(`${quickInput} .monaco-list-row`)
+    .filter({ has: page.locator(".label-name").getByText(label, { exact: true }) })
+    .first();
+}
+
+/**
+ * Runs a command from the palette (F1) by its exact label, such as "WASI Reactor: Call WASM
+ * Export". Commands appear only after the extension host has scanned the extensions, so it
+ * reopens the palette until the row shows; an InfraError when it never does.
+ */
+export async function runCommand(page, label, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("F1");
+    const input = page.locator(`${quickInput} input`);
+    await input.waitFor({ state: "visible", timeout: 10_000 });
+    await input.fill(`>${label}`);
+    const row = quickPickRow(page, label);
+    try {
+      await row.waitFor({ state: "visible", timeout: 3000 });
+      await row.click();
+      return attempt;
+    } catch {
+      if (Date.now() > deadline) throw new InfraError(`the command "${label}" did not appear in the palette in ${timeoutMs / 1000}s`);
+      await page.waitForTimeout(1000);
+    }
+  }
+}
+
+/** Picks the row labelled exactly `label` in the quick pick that is open (typing it first to filter). */
+export async function pickQuickItem(page, label, timeoutMs = 20_000) {
+  const input = page.locator(`${quickInput} input`);
+  await input.waitFor({ state: "visible", timeout: timeoutMs });
+  await input.fill(label);
+  const row = quickPickRow(page, label);
+  await row.waitFor({ state: "visible", timeout: timeoutMs });
+  await row.click();
+}
+
+/** The newest webview's content document: the page lives two frames deep (see e2e.md). */
+export function webviewFrame(page) {
+  return page.frameLocator("iframe.webview.ready >> nth=-1").frameLocator("#active-frame");
+}
+
+/** Saves a full-page screenshot to test-results/NAME.png and returns its path (never throws). */
+export async function screenshot(page, name) {
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `${name}.png`);
+  try {
+    await page.screenshot({ path: file, timeout: 10_000 });
+    return file;
+  } catch (error) {
+    return `(no screenshot: ${error.message.split("\n")[0]})`;
+  }
+}

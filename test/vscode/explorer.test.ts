@@ -1,0 +1,113 @@
+/**
+ * The explorer in a real VS Code: the command opens the custom editor, the webview loads the
+ * module in its worker, and calls made through the same path as the Call button come back.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as vscode from "vscode";
+import type { DidCallMessage, DidLoadMessage, WebviewToHost } from "../../src/core/protocol";
+import type { ExplorerApi } from "../../src/extension/extension";
+
+const fixtures = path.join(__dirname, "..", "..", "..", "test", "fixtures", "wasm");
+
+let api: ExplorerApi;
+
+/** Resolves with the first message from the explorer of `uri` that matches, within a generous deadline for slow workbenches. */
+function nextMessage<T extends WebviewToHost>(uri: vscode.Uri, predicate: (m: WebviewToHost) => m is T, timeoutMs = 45_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`No matching message from the explorer of ${uri.path} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const subscription = api.onDidReceiveMessage(({ uri: from, message }) => {
+      if (from.toString() === uri.toString() && predicate(message)) {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(message);
+      }
+    });
+  });
+}
+
+const isLoad = (m: WebviewToHost): m is DidLoadMessage => m.type === "didLoad";
+const isCall = (m: WebviewToHost): m is DidCallMessage => m.type === "didCall";
+
+async function invoke(uri: vscode.Uri, exportName: string, args: string[]): Promise<DidCallMessage> {
+  const reply = nextMessage(uri, isCall);
+  assert.equal(await api.postMessage(uri, { type: "invoke", exportName, args }), true, "the webview refused the message");
+  return reply;
+}
+
+/** A private copy of a fixture, so that tests may change it. */
+function copyFixture(name: string): vscode.Uri {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wasi-reactor-"));
+  const file = path.join(dir, `${name}.wasm`);
+  fs.copyFileSync(path.join(fixtures, `${name}.wasm`), file);
+  return vscode.Uri.file(file);
+}
+
+describe("explorer", () => {
+  before(async () => {
+    const extension = vscode.extensions.getExtension<ExplorerApi>("wasi-reactor-explorer.wasi-reactor-explorer");
+    assert.ok(extension);
+    api = await extension.activate();
+  });
+  afterEach(async () => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+
+  it("opens a .wasm file from the command, lists its exports and calls one in the worker", async () => {
+    const uri = vscode.Uri.file(path.join(fixtures, "numbers.wasm"));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    const load = await loaded;
+    assert.equal(load.error, undefined);
+    assert.ok(load.exports.includes("add_i32"), load.exports.join());
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === "wasiReactor.explorer");
+    const call = await invoke(uri, "add_i32", ["2", "40"]);
+    assert.equal(call.outcome, "returned");
+    assert.deepEqual(call.results, ["42"]);
+  });
+
+  it("keeps the reactor's state between calls and survives a trap", async () => {
+    const uri = vscode.Uri.file(path.join(fixtures, "traps.wasm"));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("vscode.openWith", uri, "wasiReactor.explorer");
+    await loaded;
+    const trap = await invoke(uri, "unreachable", []);
+    assert.equal(trap.outcome, "trapped");
+    assert.match(trap.message ?? "", /unreachable/);
+    assert.deepEqual((await invoke(uri, "ok", [])).results, ["7"]);
+    assert.equal((await invoke(uri, "ok", ["not a number"])).outcome, "invalid");
+  });
+
+  it("shows printf output from a C reactor", async () => {
+    const uri = vscode.Uri.file(path.join(fixtures, "hello.wasm"));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    await loaded;
+    const call = await invoke(uri, "greet", ["3"]);
+    assert.equal(call.stdout, "hello 3\n");
+    assert.deepEqual(call.results, ["6"]);
+  });
+
+  it("reloads the module when the file changes on disk", async () => {
+    const uri = copyFixture("counter");
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    assert.ok((await loaded).exports.includes("increment"));
+    const reloaded = nextMessage(uri, (m): m is DidLoadMessage => isLoad(m) && m.exports.includes("add_i32"));
+    fs.copyFileSync(path.join(fixtures, "numbers.wasm"), uri.fsPath);
+    assert.ok((await reloaded).exports.includes("divmod"));
+  });
+
+  it("says plainly what a file that is not WebAssembly is", async () => {
+    const uri = vscode.Uri.file(path.join(fixtures, "not_wasm.wasm"));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    const load = await loaded;
+    assert.equal(load.kind, "notWasm");
+    assert.match(load.error ?? "", /not WebAssembly/i);
+  });
+});

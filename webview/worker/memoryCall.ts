@@ -1,0 +1,267 @@
+/**
+ * Calls that pass values through linear memory: the tagged convention and the module's own
+ * allocator. Each writes only after checking that its bytes fit, snapshots what it will compare,
+ * calls, decodes, and reports the memory map of the call. It holds no state between calls.
+ */
+import {
+  allocCallArgs,
+  checkPlan,
+  detectAllocator,
+  finishArguments,
+  freeCallArgs,
+  interpretResult,
+  planAllocations,
+  type AllocationRequest,
+  type CallPlan,
+  type SlotValue,
+} from "../../src/core/abi/allocator";
+import type { WasmValue } from "../../src/core/abi/numbers";
+import { decodeTagged, describeTaggedCode, encodeTagged, type TaggedArg, type TaggedOptions } from "../../src/core/abi/tagged";
+import { diffBytes, findOverlaps, formatOffset, type ByteRange, type MemoryFacts, type Region } from "../../src/core/layout";
+import type { Allocation, CallEnding, DecodedResult, MemoryReport } from "../../src/core/protocol";
+import type { ExportedFunction, ModuleInfo, ValType } from "../../src/core/wasm/types";
+
+/** What the memory calls need of a reactor. */
+export interface ReactorAccess {
+  module: ModuleInfo;
+  memory: WebAssembly.Memory | undefined;
+  /** Calls an export with raw wasm values; a trap or exit comes back as the call's ending. */
+  invoke(exportName: string, args: unknown[]): { ok: true; raw: unknown } | { ok: false; ending: CallEnding };
+  /** Reads an exported integer global (`__heap_base`), when there is one. */
+  readGlobal(name: string): number | undefined;
+}
+
+/** A memory call's ending, the wasm arguments it passed, and its memory map. */
+export interface MemoryCallResult {
+  ending: CallEnding;
+  args: WasmValue[];
+  memory?: MemoryReport;
+}
+
+const pageBytes = 65536;
+
+/** The area compared before and after a tagged call: results usually fit in the first 64 KiB. */
+const taggedWatchBytes = 64 * 1024;
+
+function refuse(message: string): MemoryCallResult {
+  return { ending: { status: "refused", message }, args: [] };
+}
+
+/** Grows memory so that `end` fits, where the module allows; returns a refusal reason otherwise. */
+function makeRoom(memory: WebAssembly.Memory, end: number, module: ModuleInfo, what: string): { grewBy?: number; error?: string } {
+  const size = memory.buffer.byteLength;
+  if (end <= size) return {};
+  const pages = Math.ceil((end - size) / pageBytes);
+  const max = module.memories[0]?.limits.max;
+  try {
+    memory.grow(pages);
+    return { grewBy: pages };
+  } catch {
+    return {
+      error: `${what} needs memory up to ${formatOffset(end)} (${end} bytes), but memory is ${size} bytes and cannot grow by ${pages} page(s)${max === undefined ? "" : ` (its maximum is ${max} pages)`}. Nothing was written.`,
+    };
+  }
+}
+
+/** Copies the watched areas (the whole memory when asked). */
+function snapshot(memory: WebAssembly.Memory, areas: ByteRange[]): Uint8Array[] {
+  return areas.map(({ offset, size }) => new Uint8Array(memory.buffer, offset, size).slice());
+}
+
+/** Compares the watched areas with their snapshots; memory may have grown meanwhile. */
+function compare(memory: WebAssembly.Memory, areas: ByteRange[], before: Uint8Array[], isWholeMemory: boolean): ByteRange[] {
+  const all = new Uint8Array(memory.buffer);
+  return areas.flatMap(({ offset, size }, i) => {
+    const end = isWholeMemory ? all.length : Math.min(offset + size, all.length);
+    return diffBytes(before[i], all.subarray(offset, end), offset, { maxRanges: 10_000 });
+  });
+}
+
+function memoryFacts(access: ReactorAccess): MemoryFacts {
+  return { dataSegments: access.module.dataSegments, heapBase: access.readGlobal("__heap_base"), stackPointer: access.readGlobal("__stack_pointer") };
+}
+
+/** Wasm arguments as values of the export's parameter types. */
+function asWasmValues(params: ValType[], raw: (number | bigint)[]): WasmValue[] {
+  return params.map((type, i) =>
+    type === "i64" ? { type, value: BigInt.asIntN(64, BigInt(raw[i] ?? 0)) } : ({ type, value: Number(raw[i] ?? 0) } as WasmValue),
+  );
+}
+
+/** Results as WasmValues, or a refusal-free description when the shape is unexpected. */
+function resultValues(types: ValType[], raw: unknown): WasmValue[] {
+  const list = types.length === 0 ? [] : types.length === 1 ? [raw] : Array.from(raw as Iterable<unknown>);
+  return types.flatMap((type, i): WasmValue[] => {
+    const v = list[i];
+    if (type === "i64") return [{ type, value: BigInt.asIntN(64, BigInt(v as bigint)) }];
+    if (type === "i32") return [{ type, value: Number(v) | 0 }];
+    if (type === "f32" || type === "f64") return [{ type, value: Number(v) }];
+    return [];
+  });
+}
+
+/** Runs a plain call while watching all of memory for changes. */
+export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, args: WasmValue[]): MemoryCallResult {
+  const { memory } = access;
+  if (!memory) return refuse("The module has no memory to watch.");
+  const before = memory.buffer.byteLength;
+  const areas = [{ offset: 0, size: before }];
+  const snapshots = snapshot(memory, areas);
+  const invoked = access.invoke(fn.name, args.map((a) => a.value));
+  const ending: CallEnding = invoked.ok ? { status: "returned", results: resultValues(fn.type.results, invoked.raw) } : invoked.ending;
+  const report: MemoryReport = {
+    written: [],
+    results: [],
+    watched: [{ offset: 0, size: memory.buffer.byteLength }],
+    changed: compare(memory, areas, snapshots, true),
+    isWholeMemoryWatched: true,
+    allocations: [],
+    warnings: memory.buffer.byteLength > before ? [`Memory grew from ${before} to ${memory.buffer.byteLength} bytes during the call.`] : [],
+    memoryBytesBefore: before,
+  };
+  return { ending, args, memory: report };
+}
+
+/** A call by the tagged convention (tagged-convention.md, "Calling"). */
+export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: TaggedArg[], options: TaggedOptions, watchAllMemory: boolean): MemoryCallResult {
+  const { memory, module } = access;
+  if (fn.type.params.length > 0) {
+    return refuse(`The tagged convention calls an export with no parameters, but ${fn.name} takes ${fn.type.params.length}. Choose plain numbers or the module allocator for it.`);
+  }
+  const results = fn.type.results;
+  if (!(results.length === 0 || (results.length === 1 && results[0] === "i32"))) {
+    return refuse(`Under the tagged convention an export returns an i32 error code (or nothing), but ${fn.name} returns (${results.join(", ")}).`);
+  }
+  if (!memory) return refuse("The module has no memory, so tagged arguments have nowhere to go.");
+  const encoded = encodeTagged(args, options);
+  if (!encoded.ok) return refuse(`${encoded.error.message} Nothing was written.`);
+  const { bytes, regions, startOffset } = encoded;
+  const memoryBytesBefore = memory.buffer.byteLength;
+  const room = makeRoom(memory, startOffset + bytes.length, module, `The tagged arguments (${bytes.length} bytes at ${formatOffset(startOffset)})`);
+  if (room.error) return refuse(room.error);
+  const warnings = findOverlaps(regions, memoryFacts(access)).map((w) => w.message);
+  if (room.grewBy) warnings.push(`Memory grew by ${room.grewBy} page(s) to make room for the arguments.`);
+
+  new Uint8Array(memory.buffer).set(bytes, startOffset);
+  const areas = watchAllMemory
+    ? [{ offset: 0, size: memory.buffer.byteLength }]
+    : [{ offset: startOffset, size: Math.min(Math.max(bytes.length, taggedWatchBytes), memory.buffer.byteLength - startOffset) }];
+  const snapshots = snapshot(memory, areas);
+  const invoked = access.invoke(fn.name, []);
+  const changed = compare(memory, areas, snapshots, watchAllMemory);
+  const report: MemoryReport = { written: regions, results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
+  if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
+
+  const code = results.length === 1 ? Number(invoked.raw) | 0 : undefined;
+  const { isSuccess, meaning } = describeTaggedCode(code);
+  const decoded: DecodedResult = { convention: "tagged", code, isSuccess, meaning, values: [] };
+  if (isSuccess) {
+    // Reading stops at the terminator, an unknown tag or the end of memory: never a hang.
+    const read = decodeTagged(new Uint8Array(memory.buffer), { ...options, role: "results" });
+    decoded.values = read.values;
+    report.results = read.regions;
+    report.warnings.push(...read.warnings.map((w) => w.message));
+    if (!read.ok) decoded.error = read.error;
+  }
+  report.decoded = decoded;
+  return { ending: { status: "returned", results: code === undefined ? [] : [{ type: "i32", value: code }] }, args: [], memory: report };
+}
+
+/** A call whose strings and arrays are copied into memory from the module's own allocator. */
+export function callWithAllocator(
+  access: ReactorAccess,
+  fn: ExportedFunction,
+  plan: CallPlan,
+  values: SlotValue[],
+  keepAllocations: boolean,
+  watchAllMemory: boolean,
+): MemoryCallResult {
+  const { memory, module } = access;
+  const planProblem = checkPlan(plan, fn);
+  if (planProblem) return refuse(planProblem);
+  if (!memory) return refuse("The module has no memory, so strings and arrays have nowhere to go.");
+  const planned = planAllocations(plan, values);
+  if (!planned.ok) return refuse(planned.reason);
+  const { allocator } = detectAllocator(module);
+  if (planned.allocations.length > 0 && !allocator) {
+    return refuse("The module exports no allocator (malloc/free, alloc/dealloc, cabi_realloc or __wbindgen_malloc), so the explorer cannot place strings or arrays in its memory.");
+  }
+  const memoryBytesBefore = memory.buffer.byteLength;
+  const allocations: Allocation[] = [];
+  const pointers: number[] = [];
+  const release = (requests: readonly AllocationRequest[]): string[] => {
+    const problems: string[] = [];
+    if (!allocator?.free) return allocations.length ? [`${allocator?.alloc.exportName ?? "The allocator"} has no matching free, so the argument memory stays allocated.`] : [];
+    requests.forEach((request, i) => {
+      const allocation = allocations[i];
+      if (!allocation || allocation.isFreed) return;
+      const args = freeCallArgs(allocator, allocation.pointer, request.size, request.align);
+      const freed = args ? access.invoke(allocator.free!.exportName, args) : { ok: false as const, ending: { status: "refused" as const, message: "no free" } };
+      if (freed.ok) allocation.isFreed = true;
+      else problems.push(`Freeing ${allocation.label} at ${formatOffset(allocation.pointer)} failed.`);
+    });
+    return problems;
+  };
+
+  for (const request of planned.allocations) {
+    const got = access.invoke(allocator!.alloc.exportName, allocCallArgs(allocator!, request.size, request.align));
+    if (!got.ok) {
+      release(planned.allocations);
+      const ending = got.ending.status === "trapped" ? { ...got.ending, trap: { ...got.ending.trap, description: `The allocator ${allocator!.alloc.exportName} trapped: ${got.ending.trap.description}` } } : got.ending;
+      return { ending, args: [] };
+    }
+    const pointer = Number(got.raw) >>> 0;
+    if (pointer === 0) {
+      release(planned.allocations);
+      return refuse(`${allocator!.alloc.exportName}(${request.size}) returned a null pointer: the module is out of memory. Nothing was written.`);
+    }
+    pointers.push(pointer);
+    allocations.push({ pointer, size: request.size, label: request.label, isFreed: false });
+  }
+  // The allocator may have grown memory, which detaches old views: take a fresh one.
+  const finished = finishArguments(plan, values, planned.allocations, pointers, memory.buffer.byteLength);
+  if (!finished.ok) {
+    release(planned.allocations);
+    return refuse(finished.reason);
+  }
+  const view = new Uint8Array(memory.buffer);
+  planned.allocations.forEach((request, i) => view.set(request.bytes, pointers[i]));
+  const warnings = finished.warnings.map((w) => w.message);
+  const areas = watchAllMemory ? [{ offset: 0, size: memory.buffer.byteLength }] : allocations.map((a) => ({ offset: a.pointer, size: a.size }));
+  const snapshots = snapshot(memory, areas);
+  const args = asWasmValues(fn.type.params, finished.args);
+  const invoked = access.invoke(fn.name, finished.args);
+  const report: MemoryReport = {
+    written: finished.regions,
+    results: [],
+    watched: areas,
+    changed: compare(memory, areas, snapshots, watchAllMemory),
+    isWholeMemoryWatched: watchAllMemory,
+    allocations,
+    warnings,
+    memoryBytesBefore,
+  };
+  let ending: CallEnding;
+  if (invoked.ok) {
+    const read = interpretResult(plan, invoked.raw, new Uint8Array(memory.buffer));
+    ending = { status: "returned", results: read.ok ? read.values : resultValues(fn.type.results, invoked.raw) };
+    if (plan.result.kind !== "plain") {
+      report.decoded = read.ok ? { convention: "allocator", text: read.text } : { convention: "allocator", error: { message: read.message, offset: read.offset } };
+    }
+    if (read.ok) {
+      report.results = read.regions;
+      report.warnings.push(...read.warnings);
+      // What the export returned was allocated by the module: its owner frees it, not the explorer.
+      if (read.regions.length && plan.result.kind !== "plain") report.warnings.push("The returned memory belongs to the module; the explorer does not free it.");
+    }
+  } else {
+    ending = invoked.ending;
+  }
+  if (!keepAllocations) report.warnings.push(...release(planned.allocations));
+  return { ending, args, memory: report };
+}
+
+/** Regions of kind `allocation` for allocations still live, so the memory view can keep labelling them. */
+export function liveAllocationRegions(allocations: Allocation[]): Region[] {
+  return allocations.filter((a) => !a.isFreed).map((a) => ({ offset: a.pointer, size: a.size, label: `${a.label} (kept)`, kind: "allocation" }));
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { WasmValue } from "../../../src/core/abi/numbers";
-import type { CallOutcome, LoadReport } from "../../../src/core/protocol";
+import type { CallOutcome, ConventionCall, LoadReport } from "../../../src/core/protocol";
 import { createHandlers } from "../../../webview/worker/handlers";
 import { Reactor } from "../../../webview/worker/reactor";
 import { fixture } from "../fixtures";
@@ -9,6 +9,7 @@ const i32 = (value: number): WasmValue => ({ type: "i32", value });
 const i64 = (value: bigint): WasmValue => ({ type: "i64", value });
 const f32 = (value: number): WasmValue => ({ type: "f32", value: Math.fround(value) });
 const f64 = (value: number): WasmValue => ({ type: "f64", value });
+const plain = (args: WasmValue[]): ConventionCall => ({ convention: "plain", args });
 
 async function load(name: string): Promise<{ report: LoadReport; reactor: Reactor }> {
   const { report, reactor } = await Reactor.load(fixture(name));
@@ -54,34 +55,34 @@ describe("worker: the reactor under Node with @runno/wasi", () => {
   for (const [name, args, expected] of cases) {
     it(`${name}(${args.map((a) => String(a.value)).join(", ")}) returns ${expected.map((e) => String(e.value)).join(", ") || "nothing"}`, async () => {
       const { reactor } = await load("numbers");
-      assert.deepEqual(returned(reactor.call(name, args)), expected);
+      assert.deepEqual(returned(reactor.call(name, plain(args))), expected);
     });
   }
 
   it("keeps state between calls: the counter counts up", async () => {
     const { reactor } = await load("counter");
-    const counts = [1, 2, 3].map(() => returned(reactor.call("increment", []))[0]);
+    const counts = [1, 2, 3].map(() => returned(reactor.call("increment", plain([])))[0]);
     assert.deepEqual(counts, [i32(1), i32(2), i32(3)]);
     assert.deepEqual(reactor.globals(), [{ name: "count", value: i32(3) }]);
   });
 
   it("captures printf output per call, and stderr separately", async () => {
     const { reactor } = await load("hello");
-    const greet = reactor.call("greet", [i32(5)]);
+    const greet = reactor.call("greet", plain([i32(5)]));
     assert.deepEqual(returned(greet), [i32(10)]);
     assert.equal(greet.stdout, "hello 5\n");
     assert.equal(greet.stderr, "");
-    const warn = reactor.call("warn", []);
+    const warn = reactor.call("warn", plain([]));
     assert.match(warn.stderr, /\S/);
     assert.equal(warn.stdout, "");
   });
 
   it("reports proc_exit with its exit code, and the reactor stays usable", async () => {
     const { reactor } = await load("hello");
-    const outcome = reactor.call("exit_with", [i32(3)]);
+    const outcome = reactor.call("exit_with", plain([i32(3)]));
     assert.equal(outcome.status, "exited");
     assert.equal(outcome.status === "exited" && outcome.exitCode, 3);
-    assert.deepEqual(returned(reactor.call("greet", [i32(1)])), [i32(2)]);
+    assert.deepEqual(returned(reactor.call("greet", plain([i32(1)]))), [i32(2)]);
   });
 
   const traps: [string, WasmValue[], string][] = [
@@ -96,10 +97,10 @@ describe("worker: the reactor under Node with @runno/wasi", () => {
   for (const [name, args, kind] of traps) {
     it(`names the trap of ${name} as ${kind}, and the reactor stays usable`, async () => {
       const { reactor } = await load("traps");
-      const outcome = reactor.call(name, args);
+      const outcome = reactor.call(name, plain(args));
       assert.equal(outcome.status, "trapped");
       assert.equal(outcome.status === "trapped" && outcome.trap.kind, kind);
-      assert.deepEqual(returned(reactor.call("ok", [])), [i32(7)]);
+      assert.deepEqual(returned(reactor.call("ok", plain([]))), [i32(7)]);
     });
   }
 
@@ -109,19 +110,19 @@ describe("worker: the reactor under Node with @runno/wasi", () => {
     const stubbed = report.instance.imports.filter((i) => i.provision === "stub").map((i) => `${i.module}.${i.name}`);
     assert.ok(stubbed.includes("env.host_value"), stubbed.join());
     assert.ok(report.instance.imports.some((i) => i.provision === "wasi" && i.name === "fd_write"));
-    const outcome = reactor.call("call_host", []);
+    const outcome = reactor.call("call_host", plain([]));
     assert.equal(outcome.status, "trapped");
     assert.equal(outcome.status === "trapped" && outcome.trap.kind, "missingImport");
     assert.match(outcome.status === "trapped" ? outcome.trap.description : "", /env\.host_value/);
-    assert.deepEqual(returned(reactor.call("safe", [])), [i32(1)]);
+    assert.deepEqual(returned(reactor.call("safe", plain([]))), [i32(1)]);
   });
 
   it("provides an imported memory and says so", async () => {
     const { report, reactor } = await load("imported_memory");
     if (report.status !== "loaded" || report.instance.status !== "ready") return assert.fail("not ready");
     assert.ok(report.instance.notes.some((n) => /imports its memory/.test(n)));
-    reactor.call("store", [i32(16), i32(1234)]);
-    assert.deepEqual(returned(reactor.call("load", [i32(16)])), [i32(1234)]);
+    reactor.call("store", plain([i32(16), i32(1234)]));
+    assert.deepEqual(returned(reactor.call("load", plain([i32(16)]))), [i32(1234)]);
   });
 
   it("identifies a command and does not run it", async () => {
@@ -136,7 +137,7 @@ describe("worker: the reactor under Node with @runno/wasi", () => {
     assert.equal(report.status === "loaded" && report.module.kind, "ambiguous");
     if (report.status !== "loaded" || report.instance.status !== "ready") return assert.fail("not ready");
     assert.ok(report.instance.notes.some((n) => /never `_start`/.test(n)));
-    assert.equal(returned(reactor.call("answer", []))[0]?.type, "i32");
+    assert.equal(returned(reactor.call("answer", plain([])))[0]?.type, "i32");
   });
 
   const refused: [string, string][] = [
@@ -165,21 +166,21 @@ describe("worker: the reactor under Node with @runno/wasi", () => {
 
   it("refuses calls whose arguments do not match the signature, without calling", async () => {
     const { reactor } = await load("counter");
-    assert.equal(reactor.call("increment", [i32(1)]).status, "refused");
-    assert.equal(reactor.call("missing", []).status, "refused");
-    assert.deepEqual(returned(reactor.call("get", [])), [i32(0)]);
+    assert.equal(reactor.call("increment", plain([i32(1)])).status, "refused");
+    assert.equal(reactor.call("missing", plain([])).status, "refused");
+    assert.deepEqual(returned(reactor.call("get", plain([]))), [i32(0)]);
   });
 });
 
 describe("worker: request handlers", () => {
   it("load, call and readMemory answer with values; bad params are rejected", async () => {
     const handlers = createHandlers();
-    await assert.rejects(async () => handlers.call({ exportName: "x", args: [] }), /load a module first/);
+    await assert.rejects(async () => handlers.call({ exportName: "x", call: plain([]) }), /load a module first/);
     const report = await handlers.load({ bytes: fixture("counter") });
     assert.equal(report.status, "loaded");
-    const outcome = await handlers.call({ exportName: "increment", args: [] });
+    const outcome = await handlers.call({ exportName: "increment", call: plain([]) });
     assert.deepEqual(returned(outcome), [i32(1)]);
-    await assert.rejects(async () => handlers.call({ exportName: "increment", args: [{ type: "i32", value: "1" }] } as never), TypeError);
+    await assert.rejects(async () => handlers.call({ exportName: "increment", call: { convention: "plain", args: [{ type: "i32", value: "1" }] } } as never), TypeError);
     const window = await handlers.readMemory({ offset: 65530, length: 100 });
     assert.equal(window.offset, 65530);
     assert.equal(window.bytes.length, 6);

@@ -2,7 +2,7 @@
 // the webview page and its worker (browser, IIFE), and the extension-host test suite.
 // It is not a packager: `npm run package` calls vsce on what this writes to dist/.
 import * as esbuild from "esbuild";
-import { cpSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -73,7 +73,9 @@ function copyAssets() {
   for (const file of ["codicon.css", "codicon.ttf"]) {
     cpSync(join(root, "node_modules/@vscode/codicons/dist", file), join(root, "dist/codicons", file));
   }
-  cpSync(join(root, "webview/ui/style.css"), join(root, "dist/webview.css"));
+  // One stylesheet for the page: the base look first, then each component's sheet.
+  const sheets = ["style.css", ...readdirSync(join(root, "webview/ui")).filter((f) => f.endsWith(".css") && f !== "style.css").sort()];
+  writeFileSync(join(root, "dist/webview.css"), sheets.map((f) => readFileSync(join(root, "webview/ui", f), "utf8")).join("\n"));
 }
 
 rmSync(join(root, "dist"), { recursive: true, force: true });

@@ -83,8 +83,14 @@ export interface DidCallMessage {
   durationMs: number;
 }
 
+/** Webview → host: put text on the clipboard (a webview cannot always reach it itself). */
+export interface CopyMessage {
+  type: "copy";
+  text: string;
+}
+
 /** Every message the webview may post to the host. */
-export type WebviewToHost = ReadyMessage | DidLoadMessage | DidCallMessage;
+export type WebviewToHost = ReadyMessage | DidLoadMessage | DidCallMessage | CopyMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview ↔ worker (structured clone: BigInt, NaN and -0 survive; buffers are transferred)
@@ -189,6 +195,8 @@ export interface Allocation {
 export interface MemoryReport {
   /** Every byte the explorer wrote, as labelled regions. */
   written: Region[];
+  /** The bytes as the explorer wrote them, before the call (for teaching material and "before" views). */
+  writtenBytes: { offset: number; bytes: Uint8Array }[];
   /** Regions read back after the call: tagged results, or what a returned pointer points at. */
   results: Region[];
   /** The areas compared before and after the call. */
@@ -256,6 +264,8 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
   switch (value.type) {
     case "ready":
       return { type: "ready" };
+    case "copy":
+      return typeof value.text === "string" && value.text.length <= 1 << 20 ? { type: "copy", text: value.text } : undefined;
     case "didLoad":
       return typeof value.fileName === "string" && typeof value.kind === "string" && isStringArray(value.exports) && (value.error === undefined || typeof value.error === "string")
         ? (value as unknown as DidLoadMessage)

@@ -83,6 +83,7 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
         }
         if (message.type === "ready") void sendFile();
         if (message.type === "didCall") this.logCall(fileNameOf(uri), message);
+        if (message.type === "copy") void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage("Copied the memory map as Markdown", 3000));
         this.messageEmitter.fire({ uri, message });
       }),
     ];

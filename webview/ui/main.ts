@@ -2,10 +2,10 @@
  * The page's entry point: wires the host channel, the reactor's worker, the state and the
  * view. Every host message is validated before it is acted on.
  */
-import type { WasmValue } from "../../src/core/abi/numbers";
+import { buildCall, fieldCount } from "./callBuilder";
 import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
 import { blobWorkerFactory, ReactorClient } from "./reactorClient";
-import { initialState, inputsFor, parseInputs, reduce, selectedFunction, type Event, type State } from "./state";
+import { choiceOf, initialState, inputsFor, reduce, savedState, selectedFunction, type Event, type SavedState } from "./state";
 import { resultTexts, View } from "./view";
 
 /** The worker's bundled source, inlined by the build (scripts/build.mjs). */
@@ -22,27 +22,42 @@ const vscode = acquireVsCodeApi();
 const client = new ReactorClient(blobWorkerFactory(__WORKER_SOURCE__));
 let settings: Settings = defaultSettings;
 
-function restoredState(): Pick<State, "selected" | "inputs"> | undefined {
-  const saved = vscode.getState() as Partial<State> | undefined;
+/** The saved state, checked field by field: it may come from an older version of the page. */
+function restoredState(): Partial<SavedState> | undefined {
+  const saved = vscode.getState() as Partial<SavedState> | undefined;
   if (typeof saved !== "object" || saved === null) return undefined;
-  const inputs = typeof saved.inputs === "object" && saved.inputs !== null ? saved.inputs : {};
-  return { selected: typeof saved.selected === "string" ? saved.selected : undefined, inputs };
+  const isObject = (v: unknown): v is Record<string, never> => typeof v === "object" && v !== null && !Array.isArray(v);
+  return {
+    selected: typeof saved.selected === "string" ? saved.selected : undefined,
+    inputs: isObject(saved.inputs) ? saved.inputs : {},
+    choices: isObject(saved.choices) ? saved.choices : {},
+    isWatchingAllMemory: saved.isWatchingAllMemory === true,
+  };
 }
 
 let state = initialState(restoredState());
-const view = new View(document.getElementById("app") ?? document.body, {
-  select: (exportName) => dispatch({ type: "select", exportName }),
-  edit: (exportName, index, text) => dispatch({ type: "edit", exportName, index, text }),
-  call: () => void callSelected(),
-  cancel: () => client.cancel(),
-});
+const view = new View(
+  document.getElementById("app") ?? document.body,
+  {
+    select: (exportName) => dispatch({ type: "select", exportName }),
+    edit: (exportName, index, text) => dispatch({ type: "edit", exportName, index, text }),
+    choose: (exportName, choice) => dispatch({ type: "choose", exportName, choice }),
+    watchAllMemory: (isOn) => dispatch({ type: "watchAllMemory", isOn }),
+    call: () => void callSelected(),
+    cancel: () => client.cancel(),
+    copy: (text) => vscode.postMessage({ type: "copy", text }),
+  },
+  { read: (offset, length) => client.readMemory(offset, length) },
+);
 view.update(undefined, state);
 
 function dispatch(event: Event): void {
   const prev = state;
   state = reduce(state, event);
   view.update(prev, state);
-  if (prev.selected !== state.selected || prev.inputs !== state.inputs) vscode.setState({ selected: state.selected, inputs: state.inputs });
+  if (prev.selected !== state.selected || prev.inputs !== state.inputs || prev.choices !== state.choices || prev.isWatchingAllMemory !== state.isWatchingAllMemory) {
+    vscode.setState(savedState(state));
+  }
 }
 
 function reportLoad(fileName: string, report: LoadReport): void {
@@ -87,19 +102,16 @@ async function callSelected(): Promise<void> {
   const fn = selectedFunction(state);
   if (!fn || state.running || client.isCalling) return;
   const argTexts = inputsFor(state, fn);
-  const parsed = parseInputs(fn, argTexts);
-  const problems = parsed.flatMap((p, i) => (p.ok ? [] : [`${fn.paramNames[i]}: ${p.reason}`]));
-  if (problems.length) {
+  const built = buildCall(fn, choiceOf(state, fn), argTexts);
+  if (!built.ok) {
     // Nothing is called with an invalid argument: the fields say why, and focus goes to the first.
-    view.markInvalid(state);
-    view.focusFirstInvalid();
-    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: problems.join("; ") });
+    view.showProblems(built.problems);
+    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: built.problems.map((p) => `argument ${p.index + 1}: ${p.reason}`).join("; ") });
     return;
   }
-  const args = parsed.map((p) => (p as { value: WasmValue }).value);
   dispatch({ type: "didStartCall", exportName: fn.name, argTexts });
   try {
-    const result = await client.call(fn.name, args, settings.callTimeoutMs);
+    const result = await client.call(fn.name, built.call, { timeoutMs: settings.callTimeoutMs, watchAllMemory: state.isWatchingAllMemory });
     if (result.status === "finished") {
       dispatch({ type: "didFinishCall", record: { status: "done", outcome: result.outcome, argTexts } });
       postCall(fn.name, argTexts, result.outcome);
@@ -139,9 +151,13 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
         postCall(message.exportName, message.args, undefined, { outcome: "invalid", message: `No exported function "${message.exportName}".` });
         break;
       }
+      const expected = fieldCount(fn, choiceOf(state, fn));
+      if (message.args.length !== expected) {
+        postCall(fn.name, message.args, undefined, { outcome: "invalid", message: `${fn.name} takes ${expected} argument(s), got ${message.args.length}.` });
+        break;
+      }
       message.args.forEach((text, index) => dispatch({ type: "edit", exportName: fn.name, index, text }));
-      // Re-render the fields with the new texts, as if typed.
-      view.update({ ...state, selected: undefined }, state);
+      view.showTexts(state);
       void callSelected();
       break;
     }

@@ -2,8 +2,7 @@
  * The page's handle on the reactor's worker: typed requests, a deadline per call, and a
  * restart from the same bytes when a call runs away or is cancelled. It renders nothing.
  */
-import type { WasmValue } from "../../src/core/abi/numbers";
-import type { CallOutcome, LoadReport, MemoryWindow, WorkerRequests } from "../../src/core/protocol";
+import type { CallOutcome, ConventionCall, LoadReport, MemoryWindow, WorkerRequests } from "../../src/core/protocol";
 import { createRpcClient, type RpcClient } from "../../src/core/rpc";
 
 /** How a call ended, from the page's point of view. */
@@ -55,11 +54,11 @@ export class ReactorClient {
   }
 
   /** Calls an export; a call still running after `timeoutMs` is stopped and the reactor restarted. */
-  async call(exportName: string, args: WasmValue[], timeoutMs: number): Promise<CallResult> {
+  async call(exportName: string, call: ConventionCall, options: { timeoutMs: number; watchAllMemory: boolean }): Promise<CallResult> {
     const stopped = new Promise<"timeout" | "cancelled">((resolve) => (this.stop = resolve));
-    const timer = setTimeout(() => this.stop?.("timeout"), timeoutMs);
+    const timer = setTimeout(() => this.stop?.("timeout"), options.timeoutMs);
     try {
-      const outcome = this.rpc.request("call", { exportName, args });
+      const outcome = this.rpc.request("call", { exportName, call, watchAllMemory: options.watchAllMemory });
       const winner = await Promise.race([outcome.then((o) => ({ o })), stopped.then((reason) => ({ reason }))]);
       if ("o" in winner) return { status: "finished", outcome: winner.o };
       outcome.catch(() => undefined);

@@ -2,9 +2,10 @@
  * The page's one state and the pure reducer that is its only way to change. Rendering and the
  * worker live elsewhere; this file runs under plain Node in the unit tests.
  */
-import { parseScalar, type Parsed, type WasmValue } from "../../src/core/abi/numbers";
+import { proposeConvention, type ConventionProposal } from "../../src/core/abi/allocator";
 import type { CallOutcome, LoadReport } from "../../src/core/protocol";
-import type { ExportedFunction } from "../../src/core/wasm/types";
+import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";
+import { fieldCount, fieldTexts, proposedChoice, type ExportChoice } from "./callBuilder";
 
 /** How far loading the current file has come. */
 export type LoadState =
@@ -23,8 +24,12 @@ export interface State {
   load: LoadState;
   /** The selected export's name. */
   selected?: string;
-  /** What the user typed, per export and parameter; kept across reloads of the module. */
+  /** What the user typed, per export and field; kept across reloads of the module. */
   inputs: Record<string, string[]>;
+  /** The convention chosen per export; an export without one uses its proposal. */
+  choices: Record<string, ExportChoice>;
+  /** Whether calls compare all of memory before and after, not only the regions written. */
+  isWatchingAllMemory: boolean;
   /** The export being called, while a call runs. */
   running?: { exportName: string; argTexts: string[] };
   /** The latest call's record. */
@@ -40,15 +45,51 @@ export type Event =
   | { type: "didLoad"; fileName: string; report: LoadReport }
   | { type: "select"; exportName: string }
   | { type: "edit"; exportName: string; index: number; text: string }
+  | { type: "choose"; exportName: string; choice: ExportChoice }
+  | { type: "watchAllMemory"; isOn: boolean }
   | { type: "didStartCall"; exportName: string; argTexts: string[] }
   | { type: "didFinishCall"; record: CallRecord };
 
 /** How many earlier calls the history keeps. */
 export const historyLimit = 50;
 
+/** The part of the state kept across reloads of the page (webview state). */
+export type SavedState = Pick<State, "selected" | "inputs" | "choices" | "isWatchingAllMemory">;
+
 /** The state of a page that has received nothing yet. */
-export function initialState(restored?: Pick<State, "selected" | "inputs">): State {
-  return { load: { status: "waiting" }, inputs: restored?.inputs ?? {}, selected: restored?.selected, history: [] };
+export function initialState(restored?: Partial<SavedState>): State {
+  return {
+    load: { status: "waiting" },
+    inputs: restored?.inputs ?? {},
+    choices: restored?.choices ?? {},
+    isWatchingAllMemory: restored?.isWatchingAllMemory ?? false,
+    selected: restored?.selected,
+    history: [],
+  };
+}
+
+/** The part of `state` to save. */
+export function savedState(state: State): SavedState {
+  return { selected: state.selected, inputs: state.inputs, choices: state.choices, isWatchingAllMemory: state.isWatchingAllMemory };
+}
+
+/** The loaded module, when there is one. */
+export function moduleOf(state: State): ModuleInfo | undefined {
+  return state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.module : undefined;
+}
+
+/** The proposal for `fn`: which convention its signature and the module suggest, and why. */
+export function proposalFor(state: State, fn: ExportedFunction): ConventionProposal | undefined {
+  const module = moduleOf(state);
+  return module ? proposeConvention(fn, module) : undefined;
+}
+
+/** How `fn` is called: the user's choice, else the proposal. */
+export function choiceOf(state: State, fn: ExportedFunction): ExportChoice {
+  const chosen = state.choices[fn.name];
+  if (chosen) return chosen;
+  const proposal = proposalFor(state, fn);
+  return proposal ? proposedChoice(proposal) : { convention: "plain" };
 }
 
 /** The exported functions of the loaded module, or none. */
@@ -66,19 +107,17 @@ export function isCallable(state: State): boolean {
   return state.load.status === "loaded" && state.load.report.status === "loaded" && state.load.report.instance.status === "ready";
 }
 
-/** The texts typed for `fn`, one per parameter. */
+/** The texts of `fn`'s form fields, in order. */
 export function inputsFor(state: State, fn: ExportedFunction): string[] {
-  const typed = state.inputs[fn.name] ?? [];
-  return fn.type.params.map((_, i) => typed[i] ?? "");
+  const choice = choiceOf(state, fn);
+  return fieldTexts(choice, state.inputs[fn.name] ?? [], fieldCount(fn, choice));
 }
 
-/** Parses each typed text against its parameter's type. */
-export function parseInputs(fn: ExportedFunction, texts: string[]): Parsed<WasmValue>[] {
-  return fn.type.params.map((type, i) =>
-    type === "i32" || type === "i64" || type === "f32" || type === "f64"
-      ? parseScalar(type, texts[i] ?? "")
-      : { ok: false, reason: `Parameters of type ${type} cannot be entered.` },
-  );
+/** Whether two choices have the same fields, so that typed texts still fit them. */
+function hasSameFields(a: ExportChoice, b: ExportChoice): boolean {
+  if (a.convention !== b.convention) return false;
+  if (a.convention === "allocator" && b.convention === "allocator") return JSON.stringify(a.plan.slots) === JSON.stringify(b.plan.slots);
+  return true;
 }
 
 /** Changes the state by one event. */
@@ -98,11 +137,27 @@ export function reduce(state: State, event: Event): State {
     case "select":
       return functionsOf(state).some((f) => f.name === event.exportName) ? { ...state, selected: event.exportName } : state;
     case "edit": {
+      const fn = functionsOf(state).find((f) => f.name === event.exportName);
+      const choice = fn ? choiceOf(state, fn) : undefined;
+      if (choice?.convention === "tagged") {
+        const rows = choice.rows.map((row, i) => (i === event.index ? { ...row, text: event.text } : row));
+        return { ...state, choices: { ...state.choices, [event.exportName]: { ...choice, rows } } };
+      }
       const texts = [...(state.inputs[event.exportName] ?? [])];
       while (texts.length < event.index) texts.push("");
       texts[event.index] = event.text;
       return { ...state, inputs: { ...state.inputs, [event.exportName]: texts } };
     }
+    case "choose": {
+      const fn = functionsOf(state).find((f) => f.name === event.exportName);
+      if (!fn) return state;
+      const previous = choiceOf(state, fn);
+      // Texts typed for other fields would land in the wrong ones: start those fields afresh.
+      const inputs = hasSameFields(previous, event.choice) ? state.inputs : { ...state.inputs, [event.exportName]: [] };
+      return { ...state, inputs, choices: { ...state.choices, [event.exportName]: event.choice } };
+    }
+    case "watchAllMemory":
+      return { ...state, isWatchingAllMemory: event.isOn };
     case "didStartCall":
       return { ...state, running: { exportName: event.exportName, argTexts: event.argTexts } };
     case "didFinishCall":

@@ -5,16 +5,17 @@
 import { formatValue } from "../../src/core/abi/numbers";
 import type { CallOutcome, GlobalValue, InstanceReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";
+import type { FieldProblem } from "./callBuilder";
+import { CallForm, type FormActions } from "./callForm";
 import { h, icon } from "./dom";
 import { bytesText, durationText, kindDescriptions, limitsText, signatureText, valueText } from "./format";
-import { inputsFor, isCallable, parseInputs, selectedFunction, type CallRecord, type State } from "./state";
+import { renderMemoryReport, type MemoryMapActions } from "./memoryMap";
+import { MemoryView, type MemorySource } from "./memoryView";
+import { moduleOf, type CallRecord, type State } from "./state";
 
 /** What the view asks the page to do. */
-export interface Actions {
+export interface Actions extends FormActions, Omit<MemoryMapActions, "reveal"> {
   select(exportName: string): void;
-  edit(exportName: string, index: number, text: string): void;
-  call(): void;
-  cancel(): void;
 }
 
 const wasiModules = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
@@ -47,23 +48,28 @@ export class View {
   private readonly exportList = h("ul", { className: "export-list", role: "list" });
   private readonly exportFilter = h("input", { type: "search", placeholder: "Filter exports", "aria-label": "Filter exports", className: "filter" });
   private readonly exportsPane = h("nav", { className: "exports", "aria-label": "Exports" });
-  private readonly callPane = h("section", { className: "call", "aria-label": "Call an export" });
+  private readonly form: CallForm;
+  private readonly memorySection = h("section", { className: "memory-section", "aria-label": "Linear memory", hidden: true });
+  private readonly memoryView: MemoryView;
   private readonly outcome = h("div", { className: "outcome", role: "status", "aria-live": "polite", "aria-atomic": "true" });
   private readonly history = h("div", { className: "history" });
   private readonly details = h("div", { className: "module-details" });
-  private readonly fields: { input: HTMLInputElement; hint: HTMLElement }[] = [];
-  private callButton?: HTMLButtonElement;
-  private cancelButton?: HTMLButtonElement;
 
   constructor(
     private readonly root: HTMLElement,
     private readonly actions: Actions,
+    memorySource: MemorySource,
   ) {
+    this.form = new CallForm(actions);
+    const memoryContainer = h("div", { className: "memory-view-container" });
+    this.memorySection.append(h("h2", {}, "Linear memory"), memoryContainer);
+    this.memoryView = new MemoryView(memoryContainer, memorySource);
     this.exportFilter.addEventListener("input", () => this.applyFilter());
     root.replaceChildren(
       this.header,
       this.notices,
-      h("div", { className: "columns" }, this.exportsPane, h("div", { className: "main-column" }, this.callPane, this.outcome, this.history)),
+      h("div", { className: "columns" }, this.exportsPane, h("div", { className: "main-column" }, this.form.element, this.outcome, this.history)),
+      this.memorySection,
       this.details,
     );
     root.removeAttribute("aria-busy");
@@ -76,23 +82,44 @@ export class View {
       this.renderHeader(next);
       this.renderDetails(next);
     }
-    if (isNewLoad || prev?.selected !== next.selected) {
-      this.renderExports(next);
-      this.renderCallPane(next);
-    } else if (prev?.inputs !== next.inputs) {
-      this.renderHints(next);
-    }
+    if (isNewLoad || prev?.selected !== next.selected) this.renderExports(next);
+    this.form.update(next, isNewLoad);
     if (isNewLoad || prev?.running !== next.running || prev?.last !== next.last) {
-      this.renderRunning(next);
+      this.root.classList.toggle("is-running", next.running !== undefined);
       this.renderOutcome(next);
       this.renderGlobals(next);
+      this.renderMemory(next, isNewLoad);
     }
     if (prev?.history !== next.history) this.renderHistory(next);
   }
 
-  /** Moves focus to the first invalid argument, so a keyboard user lands where the problem is. */
-  focusFirstInvalid(): void {
-    this.fields.find((f) => f.input.getAttribute("aria-invalid") === "true")?.input.focus();
+  /** Shows texts set by the host in the form's inputs. */
+  showTexts(state: State): void {
+    this.form.showTexts(state);
+  }
+
+  /** Marks fields with problems and moves focus to the first, so a keyboard user lands there. */
+  showProblems(problems: FieldProblem[]): void {
+    this.form.showProblems(problems);
+  }
+
+  private renderMemory(state: State, isNewLoad: boolean): void {
+    const report = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report : undefined;
+    const instance = report?.instance.status === "ready" ? report.instance : undefined;
+    const hasMemory = instance !== undefined && instance.memoryBytes > 0;
+    this.memorySection.hidden = !hasMemory;
+    if (!hasMemory) return;
+    const outcome = state.last?.status === "done" ? state.last.outcome : undefined;
+    this.memoryView.setMemorySize(outcome?.memoryBytes ?? instance.memoryBytes);
+    if (isNewLoad || !outcome) {
+      this.memoryView.setRegions([], []);
+    } else {
+      const memory = outcome.memory;
+      this.memoryView.setRegions(memory ? [...memory.written, ...memory.results] : [], memory?.changed ?? []);
+      const first = memory?.written[0] ?? memory?.results[0];
+      if (first) this.memoryView.reveal(first.offset, first.size);
+    }
+    this.memoryView.invalidate();
   }
 
   private renderHeader(state: State): void {
@@ -189,103 +216,13 @@ export class View {
     }
   }
 
-  private renderCallPane(state: State): void {
-    this.fields.length = 0;
-    this.callButton = undefined;
-    this.cancelButton = undefined;
-    const fn = selectedFunction(state);
-    if (!fn) {
-      this.callPane.replaceChildren();
-      return;
-    }
-    const texts = inputsFor(state, fn);
-    const fieldNodes = fn.type.params.map((type, i) => {
-      const id = `arg-${i}`;
-      const input = h("input", {
-        id,
-        type: "text",
-        className: "arg",
-        spellcheck: "false",
-        autocomplete: "off",
-        "aria-describedby": `${id}-hint`,
-        placeholder: placeholders[type] ?? "",
-        onInput: (event: Event) => this.actions.edit(fn.name, i, (event.target as HTMLInputElement).value),
-      });
-      input.value = texts[i];
-      const hint = h("div", { className: "hint", id: `${id}-hint` });
-      this.fields.push({ input, hint });
-      return h("div", { className: "field" }, h("label", { for: id }, fn.paramNames[i]), h("span", { className: "type" }, type), input, hint);
-    });
-    const isReady = isCallable(state);
-    this.callButton = h("button", { type: "submit", className: "primary", disabled: !isReady }, icon("play"), " Call");
-    this.callButton.setAttribute("aria-label", "Call");
-    this.cancelButton = h("button", { type: "button", className: "secondary", hidden: true, onClick: () => this.actions.cancel() }, icon("debug-stop"), " Cancel");
-    this.cancelButton.setAttribute("aria-label", "Cancel");
-    const form = h(
-      "form",
-      {
-        className: "call-form",
-        novalidate: true,
-        onSubmit: (event: Event) => {
-          event.preventDefault();
-          this.actions.call();
-        },
-      },
-      ...fieldNodes,
-      fn.type.params.length === 0 ? h("p", { className: "muted" }, "This export takes no parameters.") : undefined,
-      h("div", { className: "actions" }, this.callButton, this.cancelButton),
-    );
-    this.callPane.replaceChildren(
-      h("h2", {}, code(fn.name), " ", h("span", { className: "signature" }, signatureText(fn))),
-      fn.debugName && fn.debugName !== fn.name ? h("p", { className: "muted" }, "Function name: ", code(fn.debugName)) : "",
-      form,
-    );
-    this.renderHints(state);
-    this.renderRunning(state);
-  }
-
-  private renderHints(state: State): void {
-    const fn = selectedFunction(state);
-    if (!fn) return;
-    const texts = inputsFor(state, fn);
-    parseInputs(fn, texts).forEach((parsed, i) => {
-      const field = this.fields[i];
-      if (!field) return;
-      // An empty field is not yet an error: it only becomes one when the user presses Call.
-      const isEmpty = texts[i].trim() === "";
-      const isInvalid = !parsed.ok && !isEmpty;
-      field.input.setAttribute("aria-invalid", String(isInvalid));
-      field.hint.className = `hint${isInvalid ? " hint-error" : ""}`;
-      field.hint.textContent = parsed.ok ? parsed.note : isEmpty ? "" : parsed.reason;
-    });
-  }
-
-  /** Marks every field that does not parse, empty ones included (after Call was pressed). */
-  markInvalid(state: State): void {
-    const fn = selectedFunction(state);
-    if (!fn) return;
-    parseInputs(fn, inputsFor(state, fn)).forEach((parsed, i) => {
-      const field = this.fields[i];
-      if (!field || parsed.ok) return;
-      field.input.setAttribute("aria-invalid", "true");
-      field.hint.className = "hint hint-error";
-      field.hint.textContent = parsed.reason;
-    });
-  }
-
-  private renderRunning(state: State): void {
-    const isRunning = state.running !== undefined;
-    if (this.callButton) this.callButton.disabled = isRunning || !isCallable(state);
-    if (this.cancelButton) this.cancelButton.hidden = !isRunning;
-    this.root.classList.toggle("is-running", isRunning);
-  }
-
   private renderOutcome(state: State): void {
     if (state.running) {
       this.outcome.replaceChildren(h("p", { className: "running" }, icon("loading codicon-modifier-spin"), ` Calling ${state.running.exportName}…`));
       return;
     }
-    this.outcome.replaceChildren(state.last ? renderRecord(state.last, moduleOf(state)) : "");
+    const reveal = (offset: number, length: number) => this.memoryView.reveal(offset, length);
+    this.outcome.replaceChildren(state.last ? renderRecord(state.last, moduleOf(state), { reveal, copy: (text) => this.actions.copy(text) }) : "");
   }
 
   private renderHistory(state: State): void {
@@ -335,12 +272,6 @@ export class View {
   }
 }
 
-const placeholders: Record<string, string> = { i32: "e.g. 42, -1, 0xff", i64: "e.g. 9007199254740993", f32: "e.g. 0.1, NaN, -0", f64: "e.g. 3.14, Infinity, -0" };
-
-function moduleOf(state: State): ModuleInfo | undefined {
-  return state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.module : undefined;
-}
-
 /** A stable id fragment for an export name, which may contain any character. */
 function cssIdent(name: string): string {
   return Array.from(name, (c) => (/[A-Za-z0-9_-]/.test(c) ? c : `_${c.codePointAt(0)?.toString(16)}`)).join("");
@@ -364,7 +295,7 @@ export function recordSummary(record: CallRecord): string {
   }
 }
 
-function renderRecord(record: CallRecord, module: ModuleInfo | undefined): HTMLElement {
+function renderRecord(record: CallRecord, module: ModuleInfo | undefined, actions: MemoryMapActions): HTMLElement {
   if (record.status === "failed") {
     return h("div", { className: "result result-error" }, h("h3", {}, icon("error"), " ", record.exportName, " did not finish"), h("p", {}, record.message));
   }
@@ -393,6 +324,7 @@ function renderRecord(record: CallRecord, module: ModuleInfo | undefined): HTMLE
   if (outcome.stdout) parts.push(h("h4", {}, "stdout"), h("pre", { className: "stdout" }, outcome.stdout));
   if (outcome.stderr) parts.push(h("h4", {}, "stderr"), h("pre", { className: "stderr" }, outcome.stderr));
   parts.push(h("p", { className: "muted duration" }, icon("watch"), ` ${durationText(outcome.durationMs)} · memory ${bytesText(outcome.memoryBytes)}`));
+  if (outcome.memory) parts.push(renderMemoryReport(outcome.memory, `${outcome.exportName}(${record.argTexts.join(", ")})`, actions));
   return h("div", { className: `result result-${outcome.status}` }, ...parts);
 }
 

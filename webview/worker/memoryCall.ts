@@ -17,7 +17,7 @@ import {
 } from "../../src/core/abi/allocator";
 import type { WasmValue } from "../../src/core/abi/numbers";
 import { decodeTagged, describeTaggedCode, encodeTagged, type TaggedArg, type TaggedOptions } from "../../src/core/abi/tagged";
-import { diffBytes, findOverlaps, formatOffset, type ByteRange, type MemoryFacts, type Region } from "../../src/core/layout";
+import { diffBytes, findOverlaps, formatOffset, type ByteRange, type MemoryFacts } from "../../src/core/layout";
 import type { Allocation, CallEnding, DecodedResult, MemoryReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo, ValType } from "../../src/core/wasm/types";
 
@@ -111,6 +111,7 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
   const ending: CallEnding = invoked.ok ? { status: "returned", results: resultValues(fn.type.results, invoked.raw) } : invoked.ending;
   const report: MemoryReport = {
     written: [],
+    writtenBytes: [],
     results: [],
     watched: [{ offset: 0, size: memory.buffer.byteLength }],
     changed: compare(memory, areas, snapshots, true),
@@ -149,7 +150,7 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   const snapshots = snapshot(memory, areas);
   const invoked = access.invoke(fn.name, []);
   const changed = compare(memory, areas, snapshots, watchAllMemory);
-  const report: MemoryReport = { written: regions, results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
+  const report: MemoryReport = { written: regions, writtenBytes: [{ offset: startOffset, bytes }], results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
   if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
 
   const code = results.length === 1 ? Number(invoked.raw) | 0 : undefined;
@@ -233,6 +234,7 @@ export function callWithAllocator(
   const invoked = access.invoke(fn.name, finished.args);
   const report: MemoryReport = {
     written: finished.regions,
+    writtenBytes: planned.allocations.map((request, i) => ({ offset: pointers[i], bytes: request.bytes })),
     results: [],
     watched: areas,
     changed: compare(memory, areas, snapshots, watchAllMemory),
@@ -259,9 +261,4 @@ export function callWithAllocator(
   }
   if (!keepAllocations) report.warnings.push(...release(planned.allocations));
   return { ending, args, memory: report };
-}
-
-/** Regions of kind `allocation` for allocations still live, so the memory view can keep labelling them. */
-export function liveAllocationRegions(allocations: Allocation[]): Region[] {
-  return allocations.filter((a) => !a.isFreed).map((a) => ({ offset: a.pointer, size: a.size, label: `${a.label} (kept)`, kind: "allocation" }));
 }

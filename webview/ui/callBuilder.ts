@@ -52,7 +52,8 @@ export function proposedChoice(proposal: ConventionProposal): ExportChoice {
     case "cstring":
       return { convention: "allocator", plan: proposal.plan, keepAllocations: false };
     case "plain":
-      return { convention: "plain" };
+      // A plan that reads its result from memory (a returned C string) needs the allocator form.
+      return proposal.plan.result.kind === "plain" ? { convention: "plain" } : { convention: "allocator", plan: proposal.plan, keepAllocations: false };
   }
 }
 

@@ -15,7 +15,8 @@ import { choiceOf, inputsFor, isCallable, moduleOf, proposalFor, selectedFunctio
 /** What the form asks the page to do. */
 export interface FormActions {
   edit(exportName: string, index: number, text: string): void;
-  choose(exportName: string, choice: ExportChoice): void;
+  /** Changes how an export is called; `update` receives the current choice, texts included. */
+  choose(exportName: string, update: (current: ExportChoice) => ExportChoice): void;
   watchAllMemory(isOn: boolean): void;
   call(): void;
   cancel(): void;
@@ -93,14 +94,14 @@ export class CallForm {
     const proposal = proposalFor(state, fn);
     const conventionSelect = h("select", {
       id: "convention",
-      onChange: (event: Event) => this.actions.choose(fn.name, choiceFor((event.target as HTMLSelectElement).value as ExportChoice["convention"], fn, module)),
+      onChange: (event: Event) => this.actions.choose(fn.name, () => choiceFor((event.target as HTMLSelectElement).value as ExportChoice["convention"], fn, module)),
     });
     for (const [value, label] of Object.entries(conventionLabels)) conventionSelect.append(option(value, label, value === choice.convention));
     const suggested = proposal?.convention === "cstring" ? "allocator" : proposal?.convention;
     const suggestion = proposal ? `Suggested: ${suggested === "allocator" ? "module allocator" : suggested}. ${proposal.reason}` : "";
     const useSuggestion =
       suggested && suggested !== choice.convention
-        ? h("button", { type: "button", className: "secondary", onClick: () => this.actions.choose(fn.name, choiceFor(suggested, fn, module)) }, "Use the suggestion")
+        ? h("button", { type: "button", className: "secondary", onClick: () => this.actions.choose(fn.name, () => choiceFor(suggested, fn, module)) }, "Use the suggestion")
         : undefined;
 
     const texts = inputsFor(state, fn);
@@ -161,8 +162,11 @@ export class CallForm {
             className: "slot-kind",
             "aria-label": `${slot.name}: passed as`,
             onChange: (event: Event) => {
-              const changed = withSlot(choice, i, (event.target as HTMLSelectElement).value);
-              if (changed.ok) this.actions.choose(fn.name, changed.choice);
+              const kind = (event.target as HTMLSelectElement).value;
+              this.actions.choose(fn.name, (current) => {
+                const changed = withSlot(current, i, kind);
+                return changed.ok ? changed.choice : current;
+              });
             },
           });
           for (const [value, label] of slotKinds(slot, fn)) select.append(option(value, label, value === slotKindValue(slot)));
@@ -175,20 +179,22 @@ export class CallForm {
             const select = h("select", {
               className: "slot-kind",
               "aria-label": `Argument ${i + 1} type`,
-              onChange: (event: Event) =>
-                this.actions.choose(fn.name, { ...choice, rows: choice.rows.map((r, j) => (j === i ? { ...r, type: (event.target as HTMLSelectElement).value as TaggedType } : r)) }),
+              onChange: (event: Event) => {
+                const type = (event.target as HTMLSelectElement).value as TaggedType;
+                this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, rows: current.rows.map((r, j) => (j === i ? { ...r, type } : r)) } : current));
+              },
             });
             for (const type of taggedTypes) select.append(option(type, `${type} (tag 0x${TAGS[type].toString(16).padStart(2, "0")})`, type === row.type));
             const remove = h(
               "button",
-              { type: "button", className: "icon-button", "aria-label": `Remove argument ${i + 1}`, onClick: () => this.actions.choose(fn.name, { ...choice, rows: choice.rows.filter((_, j) => j !== i) }) },
+              { type: "button", className: "icon-button", "aria-label": `Remove argument ${i + 1}`, onClick: () => this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, rows: current.rows.filter((_, j) => j !== i) } : current)) },
               icon("close"),
             );
             return field(i, `Argument ${i + 1}`, select, row.type.endsWith("Array") ? "e.g. [1, -2, 0x10]" : row.type === "string" ? "text" : "e.g. 42", remove);
           }),
           h(
             "button",
-            { type: "button", className: "secondary", onClick: () => this.actions.choose(fn.name, { ...choice, rows: [...choice.rows, { type: "Int32", text: "" }] }) },
+            { type: "button", className: "secondary", onClick: () => this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, rows: [...current.rows, { type: "Int32", text: "" }] } : current)) },
             icon("add"),
             " Add argument",
           ),
@@ -202,11 +208,19 @@ export class CallForm {
       start.value = String(choice.options.startOffset);
       start.addEventListener("change", () => {
         const startOffset = Number(start.value);
-        if (Number.isSafeInteger(startOffset) && startOffset >= 0) this.actions.choose(fn.name, { ...choice, options: { ...choice.options, startOffset } });
+        if (Number.isSafeInteger(startOffset) && startOffset >= 0) this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, options: { ...current.options, startOffset } } : current));
       });
-      const width = h("select", { id: "tagged-width", onChange: (e: Event) => this.actions.choose(fn.name, { ...choice, options: { ...choice.options, tagWidth: Number((e.target as HTMLSelectElement).value) === 4 ? 4 : 1 } }) });
+      const width = h("select", { id: "tagged-width", onChange: (e: Event) => {
+          const tagWidth = Number((e.target as HTMLSelectElement).value) === 4 ? 4 : 1;
+          this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, options: { ...current.options, tagWidth } } : current));
+        },
+      });
       width.append(option("1", "1 byte (PR #335)", choice.options.tagWidth === 1), option("4", "4 bytes", choice.options.tagWidth === 4));
-      const pad = h("input", { type: "checkbox", id: "tagged-pad", onChange: (e: Event) => this.actions.choose(fn.name, { ...choice, options: { ...choice.options, padStringsTo4: (e.target as HTMLInputElement).checked } }) });
+      const pad = h("input", { type: "checkbox", id: "tagged-pad", onChange: (e: Event) => {
+          const padStringsTo4 = (e.target as HTMLInputElement).checked;
+          this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, options: { ...current.options, padStringsTo4 } } : current));
+        },
+      });
       pad.checked = choice.options.padStringsTo4;
       return h(
         "fieldset",
@@ -229,11 +243,15 @@ export class CallForm {
           const value = (e.target as HTMLSelectElement).value;
           const result: ResultReading =
             value === "cstring" ? { kind: "cstring", maxBytes: DEFAULT_CSTRING_MAX_BYTES } : value === "pointerLength" ? { kind: "pointerLength", holds: "string", lengthUnit: "bytes" } : { kind: "plain" };
-          this.actions.choose(fn.name, { ...choice, plan: { ...choice.plan, result } });
+          this.actions.choose(fn.name, (current) => (current.convention === "allocator" ? { ...current, plan: { ...current.plan, result } } : current));
         },
       });
       for (const [value, label] of readings) reading.append(option(value, label, value === choice.plan.result.kind));
-      const keep = h("input", { type: "checkbox", id: "keep-allocations", onChange: (e: Event) => this.actions.choose(fn.name, { ...choice, keepAllocations: (e.target as HTMLInputElement).checked }) });
+      const keep = h("input", { type: "checkbox", id: "keep-allocations", onChange: (e: Event) => {
+          const keepAllocations = (e.target as HTMLInputElement).checked;
+          this.actions.choose(fn.name, (current) => (current.convention === "allocator" ? { ...current, keepAllocations } : current));
+        },
+      });
       keep.checked = choice.keepAllocations;
       return h(
         "fieldset",

@@ -5,7 +5,7 @@
 import { buildCall, fieldCount } from "./callBuilder";
 import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
 import { blobWorkerFactory, ReactorClient } from "./reactorClient";
-import { choiceOf, initialState, inputsFor, reduce, savedState, selectedFunction, type Event, type SavedState } from "./state";
+import { choiceOf, functionsOf, initialState, inputsFor, reduce, savedState, selectedFunction, type Event, type SavedState } from "./state";
 import { resultTexts, View } from "./view";
 
 /** The worker's bundled source, inlined by the build (scripts/build.mjs). */
@@ -41,7 +41,10 @@ const view = new View(
   {
     select: (exportName) => dispatch({ type: "select", exportName }),
     edit: (exportName, index, text) => dispatch({ type: "edit", exportName, index, text }),
-    choose: (exportName, choice) => dispatch({ type: "choose", exportName, choice }),
+    choose: (exportName, update) => {
+      const fn = functionsOf(state).find((f) => f.name === exportName);
+      if (fn) dispatch({ type: "choose", exportName, choice: update(choiceOf(state, fn)) });
+    },
     watchAllMemory: (isOn) => dispatch({ type: "watchAllMemory", isOn }),
     call: () => void callSelected(),
     cancel: () => client.cancel(),

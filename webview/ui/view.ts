@@ -88,8 +88,9 @@ export class View {
       this.root.classList.toggle("is-running", next.running !== undefined);
       this.renderOutcome(next);
       this.renderGlobals(next);
-      this.renderMemory(next, isNewLoad);
     }
+    // Only a finished call changes memory; redrawing when one starts would drop the growth note.
+    if (isNewLoad || prev?.last !== next.last) this.renderMemory(next, isNewLoad);
     if (prev?.history !== next.history) this.renderHistory(next);
   }
 

@@ -31,6 +31,8 @@ export interface OpenMessage {
   /** The file's bytes, copied into an exactly sized array so that it transfers efficiently. */
   bytes: Uint8Array;
   settings: Settings;
+  /** What the page saved for this file in an earlier window (workspace storage); the page checks it. */
+  saved?: unknown;
 }
 
 /** Host → webview: the file cannot be explored (too large, unreadable); shown instead of a module. */
@@ -48,8 +50,13 @@ export interface InvokeMessage {
   args: string[];
 }
 
+/** Host → webview: stop the running call (the user cancelled its progress notification). */
+export interface CancelMessage {
+  type: "cancel";
+}
+
 /** Every message the host may post to the webview. */
-export type HostToWebview = OpenMessage | OpenFailedMessage | InvokeMessage;
+export type HostToWebview = OpenMessage | OpenFailedMessage | InvokeMessage | CancelMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview → extension host
@@ -89,8 +96,23 @@ export interface CopyMessage {
   text: string;
 }
 
+/** Webview → host: a call started (the host shows a cancellable notification if it runs long). */
+export interface DidStartCallMessage {
+  type: "didStartCall";
+  exportName: string;
+}
+
+/** Webview → host: what to keep for this file across windows (arguments, conventions, history). */
+export interface DidChangeStateMessage {
+  type: "didChangeState";
+  state: unknown;
+}
+
+/** The most the host stores per file, so a page cannot fill workspace storage. */
+export const maxSavedStateChars = 256 * 1024;
+
 /** Every message the webview may post to the host. */
-export type WebviewToHost = ReadyMessage | DidLoadMessage | DidCallMessage | CopyMessage;
+export type WebviewToHost = ReadyMessage | DidLoadMessage | DidStartCallMessage | DidCallMessage | CopyMessage | DidChangeStateMessage;
 
 // ---------------------------------------------------------------------------------------------
 // Webview ↔ worker (structured clone: BigInt, NaN and -0 survive; buffers are transferred)
@@ -264,6 +286,18 @@ export function parseWebviewMessage(value: unknown): WebviewToHost | undefined {
   switch (value.type) {
     case "ready":
       return { type: "ready" };
+    case "didStartCall":
+      return typeof value.exportName === "string" ? { type: "didStartCall", exportName: value.exportName } : undefined;
+    case "didChangeState": {
+      // Stored as JSON: anything else (or anything too large) is refused here.
+      let json: string | undefined;
+      try {
+        json = JSON.stringify(value.state);
+      } catch {
+        return undefined;
+      }
+      return json !== undefined && json.length <= maxSavedStateChars ? { type: "didChangeState", state: JSON.parse(json) as unknown } : undefined;
+    }
     case "copy":
       return typeof value.text === "string" && value.text.length <= 1 << 20 ? { type: "copy", text: value.text } : undefined;
     case "didLoad":
@@ -297,6 +331,8 @@ export function parseHostMessage(value: unknown): HostToWebview | undefined {
       return typeof value.fileName === "string" && typeof value.message === "string" ? (value as unknown as OpenFailedMessage) : undefined;
     case "invoke":
       return typeof value.exportName === "string" && isStringArray(value.args) ? (value as unknown as InvokeMessage) : undefined;
+    case "cancel":
+      return { type: "cancel" };
     default:
       return undefined;
   }

@@ -27,6 +27,10 @@ export function readSettings(): Settings {
   };
 }
 
+function stateKey(uri: vscode.Uri): string {
+  return `explorerState:${uri.toString()}`;
+}
+
 function fileNameOf(uri: vscode.Uri): string {
   return uri.path.slice(uri.path.lastIndexOf("/") + 1);
 }
@@ -42,6 +46,8 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly log: vscode.LogOutputChannel,
+    /** Workspace storage: what each file's page saved, so that a new window finds it again. */
+    private readonly storage: vscode.Memento,
   ) {}
 
   openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
@@ -81,9 +87,25 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
           this.log.warn("Dropped a malformed message from the explorer webview.");
           return;
         }
-        if (message.type === "ready") void sendFile();
-        if (message.type === "didCall") this.logCall(fileNameOf(uri), message);
-        if (message.type === "copy") void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage("Copied the memory map as Markdown", 3000));
+        switch (message.type) {
+          case "ready":
+            void sendFile();
+            break;
+          case "didStartCall":
+            this.showProgressIfSlow(uri, message.exportName, panel);
+            break;
+          case "didCall":
+            this.logCall(fileNameOf(uri), message);
+            break;
+          case "didChangeState":
+            void this.storage.update(stateKey(uri), message.state);
+            break;
+          case "copy":
+            void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage("Copied the memory map as Markdown", 3000));
+            break;
+          case "didLoad":
+            break;
+        }
         this.messageEmitter.fire({ uri, message });
       }),
     ];
@@ -117,12 +139,44 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
       // copy into a plain, exactly sized Uint8Array (platform.md).
       const bytes = new Uint8Array(data.byteLength);
       bytes.set(data);
-      return { type: "open", fileName, bytes, settings };
+      return { type: "open", fileName, bytes, settings, saved: this.storage.get(stateKey(uri)) };
     } catch (thrown) {
       const reason = thrown instanceof Error ? thrown.message : String(thrown);
       this.log.error(`Could not read ${uri.toString()}: ${reason}`);
       return { type: "openFailed", fileName, message: `Could not read ${fileName}: ${reason}` };
     }
+  }
+
+  /**
+   * A call that runs past a second gets a notification with Cancel, so a runaway export can be
+   * stopped from wherever the user is, not only from its tab.
+   */
+  private showProgressIfSlow(uri: vscode.Uri, exportName: string, panel: vscode.WebviewPanel): void {
+    let isDone = false;
+    const finished = new Promise<void>((resolve) => {
+      const done = () => {
+        isDone = true;
+        subscriptions.forEach((s) => s.dispose());
+        resolve();
+      };
+      // The call ends when the page reports it, or when the page is closed mid-call.
+      const subscriptions = [
+        this.onDidReceiveMessage(({ uri: from, message }) => {
+          if (from.toString() === uri.toString() && message.type === "didCall") done();
+        }),
+        panel.onDidDispose(done),
+      ];
+    });
+    setTimeout(() => {
+      if (isDone) return;
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `${fileNameOf(uri)}: calling ${exportName}…`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => void panel.webview.postMessage({ type: "cancel" } satisfies HostToWebview));
+          return finished;
+        },
+      );
+    }, 1000);
   }
 
   private logCall(fileName: string, call: Extract<WebviewToHost, { type: "didCall" }>): void {

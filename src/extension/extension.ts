@@ -18,7 +18,7 @@ export interface ExplorerApi {
 /** Activates the extension. */
 export function activate(context: vscode.ExtensionContext): ExplorerApi {
   const log = vscode.window.createOutputChannel("WASI Reactor Explorer", { log: true });
-  const provider = new ExplorerEditorProvider(context.extensionUri, log);
+  const provider = new ExplorerEditorProvider(context.extensionUri, log, context.workspaceState);
   context.subscriptions.push(
     log,
     // The reactor lives in the webview's worker: keeping the context while hidden keeps its state.

@@ -111,3 +111,39 @@ describe("explorer", () => {
     assert.match(load.error ?? "", /not WebAssembly/i);
   });
 });
+
+describe("explorer: faults and limits", () => {
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExplorerApi>("wasi-reactor-explorer.wasi-reactor-explorer")!.activate();
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    await vscode.workspace.getConfiguration("wasiReactor").update("maxFileSizeMB", undefined, vscode.ConfigurationTarget.Global);
+  });
+
+  it("stops a runaway export when the host cancels it, and the restarted reactor answers", async () => {
+    const uri = vscode.Uri.file(path.join(fixtures, "traps.wasm"));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    await loaded;
+    const started = nextMessage(uri, (m): m is Extract<WebviewToHost, { type: "didStartCall" }> => m.type === "didStartCall");
+    const ended = nextMessage(uri, isCall);
+    assert.equal(await api.postMessage(uri, { type: "invoke", exportName: "spin", args: [] }), true);
+    await started;
+    assert.equal(await api.postMessage(uri, { type: "cancel" }), true);
+    const call = await ended;
+    assert.equal(call.outcome, "failed");
+    assert.match(call.message ?? "", /cancelled[\s\S]*restarted/);
+    assert.deepEqual((await invoke(uri, "ok", [])).results, ["7"]);
+  });
+
+  it("refuses a file over the size limit, saying which setting to change", async () => {
+    await vscode.workspace.getConfiguration("wasiReactor").update("maxFileSizeMB", 0.0001, vscode.ConfigurationTarget.Global);
+    const uri = vscode.Uri.file(path.join(fixtures, "hello.wasm"));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    const load = await loaded;
+    assert.equal(load.kind, "unreadable");
+    assert.match(load.error ?? "", /wasiReactor\.maxFileSizeMB/);
+  });
+});

@@ -3,6 +3,7 @@
  * and the host-bound summaries use the very same wording.
  */
 import { formatValue, type WasmValue } from "../../src/core/abi/numbers";
+import type { CallOutcome } from "../../src/core/protocol";
 import type { BinaryKind, ExportedFunction, FuncType, Limits } from "../../src/core/wasm/types";
 
 /** `(a: i32, b: i64) → f64`, `() → (i32, i32)`, `(x: f32)`. */
@@ -58,4 +59,22 @@ export function durationText(ms: number): string {
   if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
   if (ms < 1000) return `${ms.toFixed(ms < 10 ? 2 : 1)} ms`;
   return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** One line for a call, as the history lists it. */
+export function recordSummary(record: { status: "done"; outcome: CallOutcome; argTexts: string[] } | { status: "failed"; exportName: string; argTexts: string[]; message: string }): string {
+  const name = record.status === "done" ? record.outcome.exportName : record.exportName;
+  const call = `${name}(${record.argTexts.join(", ")})`;
+  if (record.status === "failed") return `${call} — ${record.message}`;
+  const { outcome } = record;
+  switch (outcome.status) {
+    case "returned":
+      return `${call} → ${outcome.results.map((r) => formatValue(r).decimal).join(", ") || "returned"}`;
+    case "trapped":
+      return `${call} — trap: ${outcome.trap.description}`;
+    case "exited":
+      return `${call} — exited with code ${outcome.exitCode}`;
+    case "refused":
+      return `${call} — refused: ${outcome.message}`;
+  }
 }

@@ -5,7 +5,7 @@
 import { buildCall, fieldCount } from "./callBuilder";
 import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
 import { blobWorkerFactory, ReactorClient } from "./reactorClient";
-import { choiceOf, functionsOf, initialState, inputsFor, reduce, savedState, selectedFunction, type Event, type SavedState } from "./state";
+import { choiceOf, functionsOf, initialState, inputsFor, reduce, sanitizeSaved, savedState, selectedFunction, type Event } from "./state";
 import { resultTexts, View } from "./view";
 
 /** The worker's bundled source, inlined by the build (scripts/build.mjs). */
@@ -22,20 +22,12 @@ const vscode = acquireVsCodeApi();
 const client = new ReactorClient(blobWorkerFactory(__WORKER_SOURCE__));
 let settings: Settings = defaultSettings;
 
-/** The saved state, checked field by field: it may come from an older version of the page. */
-function restoredState(): Partial<SavedState> | undefined {
-  const saved = vscode.getState() as Partial<SavedState> | undefined;
-  if (typeof saved !== "object" || saved === null) return undefined;
-  const isObject = (v: unknown): v is Record<string, never> => typeof v === "object" && v !== null && !Array.isArray(v);
-  return {
-    selected: typeof saved.selected === "string" ? saved.selected : undefined,
-    inputs: isObject(saved.inputs) ? saved.inputs : {},
-    choices: isObject(saved.choices) ? saved.choices : {},
-    isWatchingAllMemory: saved.isWatchingAllMemory === true,
-  };
-}
+// The page's own saved state wins; the host's copy (workspace storage) fills in for a new window.
+const ownSaved = sanitizeSaved(vscode.getState());
+let hasRestored = ownSaved !== undefined;
+let saveTimer: ReturnType<typeof setTimeout> | undefined;
 
-let state = initialState(restoredState());
+let state = initialState(ownSaved);
 const view = new View(
   document.getElementById("app") ?? document.body,
   {
@@ -58,8 +50,18 @@ function dispatch(event: Event): void {
   const prev = state;
   state = reduce(state, event);
   view.update(prev, state);
-  if (prev.selected !== state.selected || prev.inputs !== state.inputs || prev.choices !== state.choices || prev.isWatchingAllMemory !== state.isWatchingAllMemory) {
-    vscode.setState(savedState(state));
+  if (
+    prev.selected !== state.selected ||
+    prev.inputs !== state.inputs ||
+    prev.choices !== state.choices ||
+    prev.isWatchingAllMemory !== state.isWatchingAllMemory ||
+    prev.history !== state.history
+  ) {
+    const saved = savedState(state);
+    vscode.setState(saved);
+    // The host keeps a copy for other windows; typing should not post a message per keystroke.
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(() => vscode.postMessage({ type: "didChangeState", state: saved }), 300);
   }
 }
 
@@ -76,10 +78,14 @@ function reportLoad(fileName: string, report: LoadReport): void {
   });
 }
 
-async function open(fileName: string, bytes: Uint8Array): Promise<void> {
+async function open(fileName: string, bytes: Uint8Array, saved: unknown): Promise<void> {
   dispatch({ type: "didStartLoading", fileName });
   try {
-    reportLoad(fileName, await client.load(bytes));
+    const report = await client.load(bytes);
+    const fromHost = hasRestored ? undefined : sanitizeSaved(saved);
+    hasRestored = true;
+    reportLoad(fileName, report);
+    if (fromHost) dispatch({ type: "restore", saved: fromHost });
   } catch (thrown) {
     const message = `The reactor's worker failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`;
     dispatch({ type: "didFailToOpen", fileName, message });
@@ -103,8 +109,13 @@ function postCall(exportName: string, argTexts: string[], outcome: CallOutcome |
 
 async function callSelected(): Promise<void> {
   const fn = selectedFunction(state);
-  if (!fn || state.running || client.isCalling) return;
+  if (!fn) return;
   const argTexts = inputsFor(state, fn);
+  if (state.running || client.isCalling) {
+    // Calls never interleave: one reactor, one call at a time.
+    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: `${state.running?.exportName ?? "Another export"} is still running; wait for it or cancel it.` });
+    return;
+  }
   const built = buildCall(fn, choiceOf(state, fn), argTexts);
   if (!built.ok) {
     // Nothing is called with an invalid argument: the fields say why, and focus goes to the first.
@@ -113,6 +124,7 @@ async function callSelected(): Promise<void> {
     return;
   }
   dispatch({ type: "didStartCall", exportName: fn.name, argTexts });
+  vscode.postMessage({ type: "didStartCall", exportName: fn.name });
   try {
     const result = await client.call(fn.name, built.call, { timeoutMs: settings.callTimeoutMs, watchAllMemory: state.isWatchingAllMemory });
     if (result.status === "finished") {
@@ -142,10 +154,14 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
   switch (message.type) {
     case "open":
       settings = message.settings;
-      void open(message.fileName, message.bytes);
+      void open(message.fileName, message.bytes, message.saved);
       break;
     case "openFailed":
       dispatch({ type: "didFailToOpen", fileName: message.fileName, message: message.message });
+      vscode.postMessage({ type: "didLoad", fileName: message.fileName, kind: "unreadable", exports: [], error: message.message });
+      break;
+    case "cancel":
+      client.cancel();
       break;
     case "invoke": {
       dispatch({ type: "select", exportName: message.exportName });

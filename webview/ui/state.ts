@@ -6,6 +6,7 @@ import { proposeConvention, type ConventionProposal } from "../../src/core/abi/a
 import type { CallOutcome, LoadReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";
 import { fieldCount, fieldTexts, proposedChoice, type ExportChoice } from "./callBuilder";
+import { recordSummary } from "./format";
 
 /** How far loading the current file has come. */
 export type LoadState =
@@ -34,8 +35,8 @@ export interface State {
   running?: { exportName: string; argTexts: string[] };
   /** The latest call's record. */
   last?: CallRecord;
-  /** Earlier calls of this session, newest first, capped. */
-  history: CallRecord[];
+  /** One line per call, newest first, capped; kept across reloads. */
+  history: string[];
 }
 
 /** Events: the only way the state changes. */
@@ -47,6 +48,8 @@ export type Event =
   | { type: "edit"; exportName: string; index: number; text: string }
   | { type: "choose"; exportName: string; choice: ExportChoice }
   | { type: "watchAllMemory"; isOn: boolean }
+  /** The host's copy of the saved state, used when the page itself has none (a new window). */
+  | { type: "restore"; saved: Partial<SavedState> }
   | { type: "didStartCall"; exportName: string; argTexts: string[] }
   | { type: "didFinishCall"; record: CallRecord };
 
@@ -54,7 +57,7 @@ export type Event =
 export const historyLimit = 50;
 
 /** The part of the state kept across reloads of the page (webview state). */
-export type SavedState = Pick<State, "selected" | "inputs" | "choices" | "isWatchingAllMemory">;
+export type SavedState = Pick<State, "selected" | "inputs" | "choices" | "isWatchingAllMemory" | "history">;
 
 /** The state of a page that has received nothing yet. */
 export function initialState(restored?: Partial<SavedState>): State {
@@ -64,13 +67,13 @@ export function initialState(restored?: Partial<SavedState>): State {
     choices: restored?.choices ?? {},
     isWatchingAllMemory: restored?.isWatchingAllMemory ?? false,
     selected: restored?.selected,
-    history: [],
+    history: restored?.history ?? [],
   };
 }
 
 /** The part of `state` to save. */
 export function savedState(state: State): SavedState {
-  return { selected: state.selected, inputs: state.inputs, choices: state.choices, isWatchingAllMemory: state.isWatchingAllMemory };
+  return { selected: state.selected, inputs: state.inputs, choices: state.choices, isWatchingAllMemory: state.isWatchingAllMemory, history: state.history };
 }
 
 /** The loaded module, when there is one. */
@@ -158,6 +161,17 @@ export function reduce(state: State, event: Event): State {
     }
     case "watchAllMemory":
       return { ...state, isWatchingAllMemory: event.isOn };
+    case "restore": {
+      const { saved } = event;
+      return {
+        ...state,
+        selected: functionsOf(state).some((f) => f.name === saved.selected) ? saved.selected : state.selected,
+        inputs: saved.inputs ?? state.inputs,
+        choices: saved.choices ?? state.choices,
+        isWatchingAllMemory: saved.isWatchingAllMemory ?? state.isWatchingAllMemory,
+        history: saved.history ?? state.history,
+      };
+    }
     case "didStartCall":
       return { ...state, running: { exportName: event.exportName, argTexts: event.argTexts } };
     case "didFinishCall":
@@ -165,7 +179,58 @@ export function reduce(state: State, event: Event): State {
         ...state,
         running: undefined,
         last: event.record,
-        history: [event.record, ...state.history].slice(0, historyLimit),
+        history: [recordSummary(event.record), ...state.history].slice(0, historyLimit),
       };
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === "string");
+}
+
+/** Whether a stored choice still has the shape this page understands. */
+function isExportChoice(value: unknown): value is ExportChoice {
+  if (!isRecord(value)) return false;
+  switch (value.convention) {
+    case "plain":
+      return true;
+    case "tagged": {
+      const options = value.options;
+      return (
+        Array.isArray(value.rows) &&
+        value.rows.every((r) => isRecord(r) && typeof r.text === "string" && ["Int32", "Uint32", "string", "Int32Array", "Uint32Array"].includes(r.type as string)) &&
+        isRecord(options) &&
+        Number.isSafeInteger(options.startOffset) &&
+        (options.tagWidth === 1 || options.tagWidth === 4) &&
+        typeof options.padStringsTo4 === "boolean"
+      );
+    }
+    case "allocator": {
+      const plan = value.plan;
+      return isRecord(plan) && typeof plan.exportName === "string" && Array.isArray(plan.slots) && Array.isArray(plan.params) && Array.isArray(plan.results) && isRecord(plan.result) && typeof value.keepAllocations === "boolean";
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Keeps what is well-formed of a saved state (from the page's own storage or the host's), so a
+ * state written by another version, or tampered with, cannot break the page.
+ */
+export function sanitizeSaved(value: unknown): Partial<SavedState> | undefined {
+  if (!isRecord(value)) return undefined;
+  const inputs = isRecord(value.inputs) ? Object.fromEntries(Object.entries(value.inputs).filter(([, v]) => isStringArray(v))) : {};
+  const choices = isRecord(value.choices) ? Object.fromEntries(Object.entries(value.choices).filter(([, v]) => isExportChoice(v))) : {};
+  return {
+    selected: typeof value.selected === "string" ? value.selected : undefined,
+    inputs: inputs as Record<string, string[]>,
+    choices: choices as Record<string, ExportChoice>,
+    isWatchingAllMemory: value.isWatchingAllMemory === true,
+    history: isStringArray(value.history) ? value.history.slice(0, historyLimit) : [],
+  };
 }

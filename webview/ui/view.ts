@@ -227,13 +227,12 @@ export class View {
   }
 
   private renderHistory(state: State): void {
-    const earlier = state.history.slice(1);
-    if (earlier.length === 0) {
+    if (state.history.length === 0) {
       this.history.replaceChildren();
       return;
     }
-    const details = h("details", { className: "section" }, h("summary", {}, h("h2", {}, "Earlier calls ", h("span", { className: "count" }, String(earlier.length)))));
-    details.append(h("ol", { className: "history-list" }, ...earlier.map((record) => h("li", {}, code(recordSummary(record))))));
+    const details = h("details", { className: "section" }, h("summary", {}, h("h2", {}, "Call history ", h("span", { className: "count" }, String(state.history.length)))));
+    details.append(h("ol", { className: "history-list", "aria-label": "Call history, newest first" }, ...state.history.map((line) => h("li", {}, code(line)))));
     this.history.replaceChildren(details);
   }
 
@@ -276,24 +275,6 @@ export class View {
 /** A stable id fragment for an export name, which may contain any character. */
 function cssIdent(name: string): string {
   return Array.from(name, (c) => (/[A-Za-z0-9_-]/.test(c) ? c : `_${c.codePointAt(0)?.toString(16)}`)).join("");
-}
-
-/** One line for a call, as the history lists it. */
-export function recordSummary(record: CallRecord): string {
-  const name = record.status === "done" ? record.outcome.exportName : record.exportName;
-  const call = `${name}(${record.argTexts.join(", ")})`;
-  if (record.status === "failed") return `${call} — ${record.message}`;
-  const { outcome } = record;
-  switch (outcome.status) {
-    case "returned":
-      return `${call} → ${outcome.results.map((r) => formatValue(r).decimal).join(", ") || "returned"}`;
-    case "trapped":
-      return `${call} — trap: ${outcome.trap.description}`;
-    case "exited":
-      return `${call} — exited with code ${outcome.exitCode}`;
-    case "refused":
-      return `${call} — refused: ${outcome.message}`;
-  }
 }
 
 function renderRecord(record: CallRecord, module: ModuleInfo | undefined, actions: MemoryMapActions): HTMLElement {

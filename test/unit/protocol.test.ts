@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { parseHostMessage, parseWebviewMessage } from "../../src/core/protocol";
+import { createRpcClient, serveRpc, type RpcResponse } from "../../src/core/rpc";
+import { contentSecurityPolicy, createNonce, renderHtml } from "../../src/extension/html";
+
+const garbage: unknown[] = [
+  undefined,
+  null,
+  42,
+  "ready",
+  [],
+  [{ type: "ready" }],
+  {},
+  { type: "nope" },
+  { type: "open", fileName: "x.wasm", bytes: [0, 97, 115, 109], settings: { callTimeoutMs: 1, maxFileBytes: 1 } },
+  { type: "open", fileName: "x.wasm", bytes: new Uint8Array(4) },
+  { type: "invoke", exportName: "f", args: [1, 2] },
+  { type: "invoke", exportName: 7, args: [] },
+  { type: "didCall", exportName: "f", args: [], outcome: "exploded", results: [], stdout: "", stderr: "", durationMs: 1 },
+  { type: "didLoad", fileName: "x", kind: "reactor", exports: "add" },
+  { type: "copy", text: 5 },
+  { type: "copy", text: "x".repeat((1 << 20) + 1) },
+  { type: "didChangeState", state: { big: "x".repeat(300 * 1024) } },
+  { type: "didStartCall" },
+  { type: "__proto__" },
+];
+
+describe("protocol: messages from the other side are validated", () => {
+  for (const value of garbage) {
+    it(`drops ${JSON.stringify(value)?.slice(0, 80) ?? String(value)} on both channels`, () => {
+      const isHostValid = parseHostMessage(value) !== undefined;
+      const isWebviewValid = parseWebviewMessage(value) !== undefined;
+      // "ready" objects are valid only from the webview; nothing here is valid from the host.
+      assert.equal(isHostValid, false);
+      assert.equal(isWebviewValid, false);
+    });
+  }
+
+  it("accepts the messages the product sends", () => {
+    assert.deepEqual(parseWebviewMessage({ type: "ready", extra: 1 }), { type: "ready" });
+    assert.ok(parseHostMessage({ type: "open", fileName: "a.wasm", bytes: new Uint8Array([0]), settings: { callTimeoutMs: 10, maxFileBytes: 10 } }));
+    assert.ok(parseHostMessage({ type: "invoke", exportName: "f", args: ["1"] }));
+    assert.deepEqual(parseHostMessage({ type: "cancel" }), { type: "cancel" });
+    assert.deepEqual(parseWebviewMessage({ type: "didChangeState", state: { a: [1, "b"] } }), { type: "didChangeState", state: { a: [1, "b"] } });
+  });
+});
+
+describe("rpc: every request is answered", () => {
+  function pair(handlers: Parameters<typeof serveRpc>[0]) {
+    const client = createRpcClient<Record<string, { params: unknown; result: unknown }>>((message) => {
+      void serve(message as never);
+    });
+    const serve = serveRpc(handlers, (response) => client.handleResponse(response as RpcResponse));
+    return client;
+  }
+
+  it("resolves results, and rejects with the remote error's name when a handler throws or the method is unknown", async () => {
+    const client = pair({
+      double: (n) => (n as number) * 2,
+      fail: () => {
+        throw new TypeError("bad params");
+      },
+      later: async () => "done",
+    });
+    assert.equal(await client.request("double", 21), 42);
+    assert.equal(await client.request("later", undefined), "done");
+    await assert.rejects(client.request("fail", undefined), { name: "TypeError", message: "bad params" });
+    await assert.rejects(client.request("missing", undefined), { name: "UnknownMethod" });
+    assert.equal(client.pendingCount, 0);
+  });
+
+  it("rejects pending requests when the other side is gone, and ignores strangers' responses", async () => {
+    const client = createRpcClient(() => undefined);
+    const pending = client.request("x", 1);
+    assert.equal(client.handleResponse({ kind: "response", id: 999, ok: true, result: 1 }), false);
+    assert.equal(client.handleResponse("garbage"), false);
+    client.rejectAll({ name: "Terminated", message: "gone" });
+    await assert.rejects(pending, { name: "Terminated" });
+  });
+
+  it("fails the caller when the message cannot be posted", async () => {
+    const client = createRpcClient(() => {
+      throw new Error("DataCloneError");
+    });
+    await assert.rejects(client.request("x", () => 1), /DataCloneError/);
+  });
+});
+
+describe("html: the webview's Content Security Policy", () => {
+  const html = renderHtml({ cspSource: "https://file+.vscode-resource.vscode-cdn.net", nonce: "abc123", scriptUri: "s.js", styleUri: "s.css", codiconUri: "c.css" });
+  const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? "";
+
+  it("is exactly the platform's policy", () => {
+    assert.equal(
+      csp,
+      "default-src 'none'; script-src 'nonce-abc123' 'wasm-unsafe-eval'; worker-src blob:; style-src https://file+.vscode-resource.vscode-cdn.net; font-src https://file+.vscode-resource.vscode-cdn.net; img-src https://file+.vscode-resource.vscode-cdn.net data:",
+    );
+    assert.equal(csp, contentSecurityPolicy("https://file+.vscode-resource.vscode-cdn.net", "abc123"));
+  });
+
+  it("has no unsafe-eval, no unsafe-inline, no remote source, and only nonce'd scripts", () => {
+    assert.doesNotMatch(csp, /'unsafe-eval'|'unsafe-inline'|\*|https?:\/\/(?!file\+)/);
+    const scripts = html.match(/<script[^>]*>/g) ?? [];
+    assert.ok(scripts.length > 0);
+    for (const tag of scripts) assert.match(tag, /nonce="abc123"/);
+    assert.doesNotMatch(html, /\son[a-z]+=/i);
+  });
+
+  it("makes a fresh 32-character nonce from the random source", () => {
+    let seed = 0;
+    const a = createNonce((array) => array.map(() => seed++));
+    const b = createNonce((array) => array.map(() => seed++));
+    assert.equal(a.length, 32);
+    assert.notEqual(a, b);
+    assert.match(a, /^[A-Za-z0-9]{32}$/);
+  });
+});

@@ -70,7 +70,7 @@ describe("rpc: every request is answered", () => {
   });
 
   it("rejects pending requests when the other side is gone, and ignores strangers' responses", async () => {
-    const client = createRpcClient(() => undefined);
+    const client = createRpcClient<{ x: { params: unknown; result: unknown } }>(() => undefined);
     const pending = client.request("x", 1);
     assert.equal(client.handleResponse({ kind: "response", id: 999, ok: true, result: 1 }), false);
     assert.equal(client.handleResponse("garbage"), false);
@@ -79,7 +79,7 @@ describe("rpc: every request is answered", () => {
   });
 
   it("fails the caller when the message cannot be posted", async () => {
-    const client = createRpcClient(() => {
+    const client = createRpcClient<{ x: { params: unknown; result: unknown } }>(() => {
       throw new Error("DataCloneError");
     });
     await assert.rejects(client.request("x", () => 1), /DataCloneError/);

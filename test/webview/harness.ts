@@ -113,8 +113,13 @@ export async function startHarness(): Promise<Harness> {
 }
 
 /** Sends a fixture to the page as the host does after `ready`. */
-export async function openFixture(page: Page, name: string, settings: Partial<Settings> = {}): Promise<void> {
-  const bytes = readFileSync(join(root, "test", "fixtures", "wasm", `${name}.wasm`)).toString("base64");
+export function openFixture(page: Page, name: string, settings: Partial<Settings> = {}): Promise<void> {
+  return openBytes(page, name, readFileSync(join(root, "test", "fixtures", "wasm", `${name}.wasm`)), settings);
+}
+
+/** Sends bytes to the page as the file `<name>.wasm`, as the host does after `ready`. */
+export async function openBytes(page: Page, name: string, data: Uint8Array, settings: Partial<Settings> = {}): Promise<void> {
+  const bytes = Buffer.from(data).toString("base64");
   await page.evaluate(
     ({ name, bytes, settings }) => {
       const binary = atob(bytes);

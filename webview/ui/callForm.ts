@@ -96,11 +96,17 @@ export class CallForm {
       id: "convention",
       onChange: (event: Event) => this.actions.choose(fn.name, () => choiceFor((event.target as HTMLSelectElement).value as ExportChoice["convention"], fn, module)),
     });
-    for (const [value, label] of Object.entries(conventionLabels)) conventionSelect.append(option(value, label, value === choice.convention));
+    // Conventions that pass values through memory need one the explorer can reach.
+    const hasMemory = state.load.status === "loaded" && state.load.report.status === "loaded" && state.load.report.instance.status === "ready" && state.load.report.instance.memoryBytes > 0;
+    for (const [value, label] of Object.entries(conventionLabels)) {
+      const item = option(value, value === "plain" || hasMemory ? label : `${label} — unavailable: the module has no memory the explorer can reach`, value === choice.convention);
+      item.disabled = value !== "plain" && !hasMemory;
+      conventionSelect.append(item);
+    }
     const suggested = proposal?.convention === "cstring" ? "allocator" : proposal?.convention;
     const suggestion = proposal ? `Suggested: ${suggested === "allocator" ? "module allocator" : suggested}. ${proposal.reason}` : "";
     const useSuggestion =
-      suggested && suggested !== choice.convention
+      suggested && suggested !== choice.convention && suggested !== "plain"
         ? h("button", { type: "button", className: "secondary", onClick: () => this.actions.choose(fn.name, () => choiceFor(suggested, fn, module)) }, "Use the suggestion")
         : undefined;
 

@@ -187,3 +187,25 @@ describe("worker: request handlers", () => {
     assert.equal(window.memoryBytes, 65536);
   });
 });
+
+describe("worker: garbage requests are refused, never acted on", () => {
+  const garbage: [string, unknown][] = [
+    ["load", null],
+    ["load", { bytes: [0, 97, 115, 109] }],
+    ["call", { exportName: "increment" }],
+    ["call", { exportName: "increment", call: { convention: "plain", args: [1] } }],
+    ["call", { exportName: "increment", call: { convention: "tagged", args: [{ type: "Int64", value: 1 }], options: {} } }],
+    ["call", { exportName: "increment", call: { convention: "allocator", plan: {}, values: [], keepAllocations: false } }],
+    ["call", { exportName: "increment", call: { convention: "eval", code: "1" } }],
+    ["readMemory", { offset: "0", length: 10 }],
+    ["readMemory", { offset: 1.5, length: 10 }],
+  ];
+  for (const [method, params] of garbage) {
+    it(`${method}(${JSON.stringify(params)}) is rejected with a TypeError and the reactor is unchanged`, async () => {
+      const handlers = createHandlers();
+      await handlers.load({ bytes: fixture("counter") });
+      await assert.rejects(async () => (handlers as unknown as Record<string, (p: unknown) => unknown>)[method]!(params), TypeError);
+      assert.deepEqual(returned(await handlers.call({ exportName: "get", call: plain([]) })), [i32(0)]);
+    });
+  }
+});

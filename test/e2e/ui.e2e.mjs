@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
+  editorPart,
   InfraError,
   launchBrowser,
   logger,
@@ -19,11 +20,15 @@ import {
   parseCommonArgs,
   pickQuickItem,
   projectRoot,
+  reloadWindow,
   runCommand,
   screenshot,
+  scrollToTop,
+  setColorTheme,
   useServer,
   waitForWorkbench,
   webviewFrame,
+  webviewTheme,
   workbenchUrl,
 } from "./workbench.mjs";
 
@@ -36,17 +41,19 @@ const cases = [];
 
 /**
  * Declares a UI case. `fn` receives `{ page, open(folder), runCommand(label), pickQuickItem(label),
- * webview(), screenshot(name), log }`. Options: `retries` for InfraErrors (default 1), `timeoutMs`.
+ * webview(), screenshot(name, { locator }), reload(), log }`. Options: `retries` for InfraErrors
+ * (default 1), `timeoutMs`.
  * @typedef {{ page: import("playwright-core").Page, open: (folder: string) => Promise<void>,
  *   runCommand: (label: string) => Promise<number>, pickQuickItem: (label: string) => Promise<void>,
- *   webview: () => import("playwright-core").FrameLocator, screenshot: (name: string) => Promise<string>,
- *   log: (...parts: unknown[]) => void }} CaseContext
+ *   webview: () => import("playwright-core").FrameLocator,
+ *   screenshot: (name: string, options?: { locator?: import("playwright-core").Locator }) => Promise<string>,
+ *   reload: () => Promise<void>, log: (...parts: unknown[]) => void }} CaseContext
  */
 function uiCase(name, fn, { retries = 1, timeoutMs = 180_000 } = {}) {
   cases.push({ name, fn, retries, timeoutMs });
 }
 
-/** Waits until `locator` contains `text`; throws with what it did contain instead. */
+/** Waits until `locator` contains `text` (a string or a RegExp); throws with what it did contain instead. */
 async function expectText(locator, text, timeoutMs = 20_000) {
   try {
     await locator.filter({ hasText: text }).first().waitFor({ state: "visible", timeout: timeoutMs });
@@ -55,7 +62,7 @@ async function expectText(locator, text, timeoutMs = 20_000) {
       .first()
       .textContent({ timeout: 1000 })
       .catch(() => "(element not found)");
-    throw new Error(`expected ${locator} to contain ${JSON.stringify(text)}, found ${JSON.stringify(actual)}`);
+    throw new Error(`expected ${locator} to contain ${typeof text === "string" ? JSON.stringify(text) : String(text)} within ${timeoutMs / 1000}s, found ${JSON.stringify(actual)}`);
   }
 }
 
@@ -76,6 +83,171 @@ uiCase("palette: call add_i32 of numbers.wasm", async (t) => {
   t.log(`screenshot: ${await t.screenshot("explorer-after-call")}`);
 });
 
+/** The cells of the rows of the memory map's `table.region-table` whose caption contains `caption`. */
+function regionTableRows(view, caption) {
+  return view
+    .locator("table.region-table", { has: view.locator("caption", { hasText: caption }) })
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll("td"), (td) => (td.textContent ?? "").trim())));
+}
+
+/**
+ * Makes the browser window tall enough that the webview shows, at once, everything from the top
+ * of `from` to the bottom of `to` (locators in the webview), then scrolls `from` to the top. The
+ * height is measured, not guessed, so that a taller memory map still fits; capped at 4000 px.
+ */
+async function fitWebviewTo(page, from, to) {
+  const measure = async () => {
+    const [top, bottom, innerHeight] = await Promise.all([
+      from.evaluate((e) => e.getBoundingClientRect().top + window.scrollY),
+      to.evaluate((e) => e.getBoundingClientRect().bottom + window.scrollY),
+      from.evaluate(() => window.innerHeight),
+    ]);
+    return { needed: Math.ceil(bottom - top) + 24, innerHeight };
+  };
+  const { needed, innerHeight } = await measure();
+  const viewport = page.viewportSize();
+  const height = Math.min(4000, viewport.height + Math.max(0, needed - innerHeight));
+  if (height !== viewport.height) {
+    await page.setViewportSize({ width: viewport.width, height });
+    // The webview's frame follows the window's size after a layout pass: wait for it.
+    const deadline = Date.now() + 10_000;
+    while ((await measure()).innerHeight < Math.min(needed, innerHeight + (height - viewport.height)) - 8) {
+      if (Date.now() > deadline) throw new Error(`the webview did not grow to ${needed}px after resizing the window to ${height}px (it is ${(await measure()).innerHeight}px)`);
+      await page.waitForTimeout(100);
+    }
+  }
+  await scrollToTop(from);
+}
+
+/** Throws `message` with the JSON of `actual` unless `isOk`. */
+function check(isOk, message, actual) {
+  if (!isOk) throw new Error(`${message}; found ${JSON.stringify(actual)}`);
+}
+
+/** Opens the fixtures folder and `fileName` in the explorer through the palette and the quick pick. */
+async function openInExplorer(t, fileName) {
+  await t.open(fixtures);
+  const attempts = await t.runCommand("WASI Reactor: Call WASM Export");
+  t.log(`command ran (palette opened ${attempts} time(s))`);
+  await t.pickQuickItem(fileName);
+}
+
+/**
+ * Clicks the export `name` in the webview; the first wait is long because the webview, its
+ * worker and the module load after the quick pick closes.
+ */
+async function selectExport(view, name) {
+  const button = view.getByRole("button", { name, exact: true });
+  try {
+    await button.click({ timeout: 45_000 });
+  } catch (error) {
+    throw new Error(`the webview never showed the export button "${name}" (45s): ${error.message.split("\n")[0]}`);
+  }
+}
+
+/** Presses Call and waits until the outcome (role=status) says `${exportName} returned`. */
+async function callAndExpectReturn(view, exportName) {
+  await view.getByRole("button", { name: "Call", exact: true }).click({ timeout: 20_000 });
+  await expectText(view.locator('[role="status"]'), `${exportName} returned`, 30_000);
+}
+
+uiCase("tagged call through the UI", async (t) => {
+  await t.page.setViewportSize({ width: 1440, height: 1000 });
+  await openInExplorer(t, "tagged.wasm");
+  const view = t.webview();
+  await selectExport(view, "test_memory");
+  await view.getByLabel("Convention").selectOption("tagged", { timeout: 20_000 });
+  const rows = [
+    ["Int32", "-1"],
+    ["Uint32", "1"],
+    ["string", "passing"],
+    ["Int32Array", "[-1, -1, -1]"],
+    ["Uint32Array", "[1, 1, 1]"],
+  ];
+  for (const [i, [type, text]] of rows.entries()) {
+    if (i > 0) await view.getByRole("button", { name: "Add argument" }).click();
+    await view.getByLabel(`Argument ${i + 1} type`).selectOption(type);
+    await view.getByLabel(`Argument ${i + 1}`, { exact: true }).fill(text);
+  }
+  await callAndExpectReturn(view, "test_memory");
+
+  const written = await regionTableRows(view, "Written by the explorer before the call");
+  check(written.length > 0, 'no table "Written by the explorer before the call" after the call', written);
+  check(written[0][0] === "0x0008", "the explorer's writes should start at offset 0x0008", written[0]);
+  check(written.at(-1)[0] === "0x0040" && written.at(-1)[3] === "terminator", "the explorer's writes should end with the terminator at 0x0040", written.at(-1));
+  await expectText(view.locator("table.decoded-table", { has: view.locator("caption", { hasText: "Results read back" }) }), '"gnissap"');
+  await expectText(view.locator(".changed-summary"), /changed \d+ bytes?/);
+
+  const original = await webviewTheme(t.page);
+  t.log(`webview theme at start: ${JSON.stringify(original)}`);
+  try {
+    // code-server 4.139's default theme follows the browser's color scheme (headless Chromium:
+    // light, "Light 2026"), so the dark screenshot picks a dark theme explicitly.
+    if (original.kind !== "vscode-dark") await setColorTheme(t.page, "Dark Modern", { expectKind: "vscode-dark" });
+    await expectText(view.locator('[role="status"]'), "test_memory returned");
+    // The memory map starts at the top of the editor and the memory view ends at its bottom.
+    await fitWebviewTo(t.page, view.locator(".memory-map"), view.locator(".memory-section"));
+    t.log(`webview theme for the dark screenshot: ${JSON.stringify(await webviewTheme(t.page))}`);
+    t.log(`screenshot: ${await t.screenshot("memory-map-vscode-dark", { locator: editorPart(t.page) })}`);
+
+    await setColorTheme(t.page, "Light Modern", { expectKind: "vscode-light" });
+    const light = await webviewTheme(t.page);
+    t.log(`webview theme after the switch: ${JSON.stringify(light)}`);
+    // The light theme must not have reset the page: the outcome and the map are still there.
+    await expectText(view.locator('[role="status"]'), "test_memory returned");
+    await fitWebviewTo(t.page, view.locator(".memory-map"), view.locator(".memory-section"));
+    t.log(`screenshot: ${await t.screenshot("memory-map-vscode-light", { locator: editorPart(t.page) })}`);
+  } finally {
+    // The theme is a user setting on the server: later cases (and a shared server) get it back.
+    const now = await webviewTheme(t.page, 1000).catch(() => ({}));
+    if (original.name && now.name !== original.name) {
+      await setColorTheme(t.page, original.name).catch((error) => t.log(`could not restore the theme "${original.name}": ${error.message.split("\n")[0]}`));
+    }
+  }
+});
+
+uiCase("allocator call through the UI", async (t) => {
+  await openInExplorer(t, "strings.wasm");
+  const view = t.webview();
+  await selectExport(view, "to_upper");
+  const convention = await view.getByLabel("Convention").inputValue({ timeout: 20_000 });
+  check(convention === "allocator", 'the "Convention" select should propose allocator for to_upper', convention);
+  await view.getByLabel("p0", { exact: true }).fill("abC d");
+  await callAndExpectReturn(view, "to_upper");
+  await expectText(view.locator(".changed-summary"), "changed 3 bytes in 2 ranges");
+  await expectText(view.locator(".memory-map"), "freed");
+  await scrollToTop(view.locator(".memory-map"));
+  t.log(`screenshot: ${await t.screenshot("allocator-after-call", { locator: editorPart(t.page) })}`);
+});
+
+uiCase("state survives a window reload", async (t) => {
+  await openInExplorer(t, "numbers.wasm");
+  let view = t.webview();
+  await selectExport(view, "add_i64");
+  await view.getByRole("textbox", { name: "a", exact: true }).fill("123");
+  await t.reload();
+  view = t.webview();
+  const tab = t.page.locator(".tabs-container .tab", { hasText: "numbers.wasm" });
+  try {
+    await tab.first().waitFor({ state: "visible", timeout: 30_000 });
+  } catch {
+    const tabs = await t.page.locator(".tabs-container .tab").allTextContents();
+    throw new Error(`after the reload, no editor tab "numbers.wasm" was restored; tabs: ${JSON.stringify(tabs)}`);
+  }
+  const field = view.getByRole("textbox", { name: "a", exact: true });
+  try {
+    await field.waitFor({ state: "visible", timeout: 45_000 });
+  } catch {
+    const status = await view.locator("body").innerText({ timeout: 2000 }).catch((error) => `(no webview page: ${error.message.split("\n")[0]})`);
+    throw new Error(`after the reload, the restored explorer shows no field "a" (add_i64 not selected?) in 45s; the page says: ${JSON.stringify(status.slice(0, 400))}`);
+  }
+  const selected = await view.locator(".export.selected").first().getAttribute("aria-label", { timeout: 5000 }).catch(() => undefined);
+  const value = await field.inputValue();
+  check(value === "123", `after the reload, field "a" of add_i64 should still show "123" (selected export: ${selected})`, value);
+  t.log(`screenshot: ${await t.screenshot("explorer-after-reload", { locator: editorPart(t.page) })}`);
+});
+
 // ---------------------------------------------------------------------------------------------
 // Runner
 
@@ -94,7 +266,11 @@ async function runCase(browser, server, testCase) {
       runCommand: (label) => runCommand(page, label),
       pickQuickItem: (label) => pickQuickItem(page, label),
       webview: () => webviewFrame(page),
-      screenshot: (name) => screenshot(page, name),
+      screenshot: (name, options) => screenshot(page, name, options),
+      reload: async () => {
+        await reloadWindow(page);
+        caseLog("workbench reloaded");
+      },
     };
     let timer;
     try {

@@ -11,8 +11,11 @@ import { chromiumPath, ensureTools } from "../../scripts/tools.mjs";
 
 /** The repository root. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-/** Screenshots and result files go here (ignored by git). */
-export const resultsDir = join(projectRoot, "test-results");
+/**
+ * Screenshots and result files go here (ignored by git): test-results/, or E2E_RESULTS_DIR when
+ * set (useful while `npm test`, which empties test-results/ when it starts, runs alongside).
+ */
+export const resultsDir = process.env.E2E_RESULTS_DIR ? resolve(process.env.E2E_RESULTS_DIR) : join(projectRoot, "test-results");
 /** The packaged extension that `npm run package` writes. */
 export const vsixPath = join(projectRoot, "dist", "wasi-reactor-explorer.vsix");
 
@@ -147,14 +150,93 @@ export function webviewFrame(page) {
   return page.frameLocator("iframe.webview.ready >> nth=-1").frameLocator("#active-frame");
 }
 
-/** Saves a full-page screenshot to test-results/NAME.png and returns its path (never throws). */
-export async function screenshot(page, name) {
+/**
+ * Saves a screenshot to test-results/NAME.png and returns its path (never throws): the whole
+ * page, or only `locator` (such as the editor part, see `editorPart`) when given.
+ */
+export async function screenshot(page, name, { locator } = {}) {
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `${name}.png`);
   try {
-    await page.screenshot({ path: file, timeout: 10_000 });
+    if (locator) await locator.screenshot({ path: file, timeout: 10_000 });
+    else await page.screenshot({ path: file, timeout: 10_000 });
     return file;
   } catch (error) {
     return `(no screenshot: ${error.message.split("\n")[0]})`;
   }
+}
+
+/** The workbench's editor area (tabs and editors), for screenshots of one editor. */
+export function editorPart(page) {
+  return page.locator(".part.editor").first();
+}
+
+/**
+ * The newest webview's theme as VS Code reports it on the page's `<body>`: `kind` is
+ * `vscode-dark`, `vscode-light`, `vscode-high-contrast` or `vscode-high-contrast-light`, `name`
+ * the theme's label (such as "Dark Modern"). Waits for the page to exist.
+ */
+export async function webviewTheme(page, timeoutMs = 30_000) {
+  const body = webviewFrame(page).locator("body");
+  await body.waitFor({ state: "attached", timeout: timeoutMs });
+  const [kind, name] = await Promise.all([body.getAttribute("data-vscode-theme-kind"), body.getAttribute("data-vscode-theme-name")]);
+  return { kind, name };
+}
+
+/**
+ * Switches VS Code's color theme as a user does: "Preferences: Color Theme" in the palette,
+ * then the theme's row (`label` as the picker shows it, such as "Light Modern"). VS Code writes
+ * the choice to the user settings, which live on the server: put the old theme back when done.
+ * Resolves once the newest webview reports `expectKind` (such as "vscode-light") on its body,
+ * so that screenshots taken next show the new colors; an Error saying what it reports instead.
+ */
+export async function setColorTheme(page, label, { expectKind, timeoutMs = 30_000 } = {}) {
+  await runCommand(page, "Preferences: Color Theme");
+  await pickQuickItem(page, label);
+  if (!expectKind) return;
+  const body = webviewFrame(page).locator(`body[data-vscode-theme-kind="${expectKind}"]`);
+  try {
+    await body.waitFor({ state: "attached", timeout: timeoutMs });
+  } catch {
+    const actual = await webviewTheme(page, 1000).catch((error) => ({ error: error.message.split("\n")[0] }));
+    throw new Error(`after picking the color theme "${label}", the webview did not report ${expectKind} in ${timeoutMs / 1000}s; it reports ${JSON.stringify(actual)}`);
+  }
+}
+
+/**
+ * Reloads the workbench window with "Developer: Reload Window" from the palette (the workbench
+ * shuts down through its lifecycle, saving editors and webview state, then loads again), and
+ * waits for the new workbench. Accepts a beforeunload prompt, which Playwright would otherwise
+ * dismiss and so cancel the reload. InfraError when the page never navigates or never loads.
+ */
+export async function reloadWindow(page, timeoutMs = 60_000) {
+  const acceptUnload = (dialog) => void (dialog.type() === "beforeunload" ? dialog.accept() : dialog.dismiss()).catch(() => {});
+  page.on("dialog", acceptUnload);
+  try {
+    // A mark on the old document: the reload is done when a document without it has loaded
+    // (so that a same-document navigation, which also fires framenavigated, cannot pass for one).
+    await page.evaluate(() => (window.__e2eBeforeReload = true));
+    const loaded = page.waitForEvent("load", { timeout: timeoutMs });
+    loaded.catch(() => {});
+    await runCommand(page, "Developer: Reload Window");
+    try {
+      await loaded;
+    } catch {
+      throw new InfraError(`"Developer: Reload Window" ran, but no new page loaded in ${timeoutMs / 1000}s`);
+    }
+    if (await page.evaluate(() => window.__e2eBeforeReload === true).catch(() => false)) {
+      throw new InfraError('"Developer: Reload Window" ran and a load event fired, but the old document is still there');
+    }
+    await waitForWorkbench(page, timeoutMs);
+  } finally {
+    page.off("dialog", acceptUnload);
+  }
+}
+
+/**
+ * Scrolls the webview's document so that `locator` (inside the webview) starts at the top of the
+ * editor: unlike scrollIntoViewIfNeeded, the content below it is shown too.
+ */
+export async function scrollToTop(locator, timeoutMs = 10_000) {
+  await locator.evaluate((element) => element.scrollIntoView({ block: "start", inline: "nearest" }), undefined, { timeout: timeoutMs });
 }

@@ -110,9 +110,10 @@ export class View {
     const hasMemory = instance !== undefined && instance.memoryBytes > 0;
     this.memorySection.hidden = !hasMemory;
     if (!hasMemory) return;
-    const outcome = state.last?.status === "done" ? state.last.outcome : undefined;
+    // After a (re)load the last call's outcome belongs to the previous instance.
+    const outcome = !isNewLoad && state.last?.status === "done" ? state.last.outcome : undefined;
     this.memoryView.setMemorySize(outcome?.memoryBytes ?? instance.memoryBytes);
-    if (isNewLoad || !outcome) {
+    if (!outcome) {
       this.memoryView.setRegions([], []);
     } else {
       const memory = outcome.memory;

@@ -2,16 +2,10 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
-import type { DidCallMessage } from "../../src/core/protocol";
-import { openFixture, posted, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
+import { openFixture, posted, pressCall, startHarness, type Harness } from "./harness";
 
 const shots = join(__dirname, "..", "..", "test-results");
 
-async function pressCall(page: Page): Promise<DidCallMessage> {
-  const from = await postedCount(page);
-  await page.getByRole("button", { name: "Call", exact: true }).click();
-  return (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
-}
 
 /** Enters the spec's worked example as tagged rows. */
 async function enterWorkedExample(page: Page): Promise<void> {

@@ -3,18 +3,10 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { DidCallMessage } from "../../src/core/protocol";
-import { openFixture, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
+import { callExport, openFixture, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
 
 const shots = join(__dirname, "..", "..", "test-results");
 
-/** Fills the named parameters, presses Call and returns the didCall the page reports. */
-async function call(page: Page, exportName: string, args: Record<string, string> = {}): Promise<DidCallMessage> {
-  await page.getByRole("button", { name: exportName, exact: true }).click();
-  for (const [label, text] of Object.entries(args)) await page.getByLabel(label, { exact: true }).fill(text);
-  const from = await postedCount(page);
-  await page.getByRole("button", { name: "Call", exact: true }).click();
-  return (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
-}
 
 describe("webview: the real bundles in Chromium", function () {
   let harness: Harness;
@@ -44,11 +36,11 @@ describe("webview: the real bundles in Chromium", function () {
 
   it("calls an export in the worker and shows results in decimal, unsigned and hex", async () => {
     await openFixture(page, "numbers");
-    const reply = await call(page, "add_i32", { a: "2", b: "40" });
+    const reply = await callExport(page, "add_i32", { a: "2", b: "40" });
     assert.deepEqual(reply.results, ["42"]);
     const status = page.getByRole("status");
     assert.match(await status.innerText(), /add_i32 returned[\s\S]*42[\s\S]*0x0000002a/);
-    const minusOne = await call(page, "add_i32", { a: "0xffffffff", b: "0" });
+    const minusOne = await callExport(page, "add_i32", { a: "0xffffffff", b: "0" });
     assert.deepEqual(minusOne.results, ["-1"]);
     assert.match(await status.innerText(), /4294967295/);
     await page.screenshot({ path: join(shots, "webview-after-call.png") });
@@ -56,18 +48,18 @@ describe("webview: the real bundles in Chromium", function () {
 
   it("passes i64 at full range, rounds f32 visibly, accepts NaN and -0 for f64, and shows multi-value results", async () => {
     await openFixture(page, "numbers");
-    assert.deepEqual((await call(page, "add_i64", { a: "9223372036854775807", b: "1" })).results, ["-9223372036854775808"]);
+    assert.deepEqual((await callExport(page, "add_i64", { a: "9223372036854775807", b: "1" })).results, ["-9223372036854775808"]);
     await page.getByRole("button", { name: "mul_f32", exact: true }).click();
     await page.getByLabel("a", { exact: true }).fill("0.1");
     assert.match(await page.locator("#arg-0-hint").innerText(), /0\.10000000149011612/);
-    assert.deepEqual((await call(page, "id_f64", { x: "NaN" })).results, ["NaN"]);
-    assert.deepEqual((await call(page, "id_f64", { x: "-0" })).results, ["-0"]);
-    assert.deepEqual((await call(page, "divmod", { a: "17", b: "5" })).results, ["3", "2"]);
+    assert.deepEqual((await callExport(page, "id_f64", { x: "NaN" })).results, ["NaN"]);
+    assert.deepEqual((await callExport(page, "id_f64", { x: "-0" })).results, ["-0"]);
+    assert.deepEqual((await callExport(page, "divmod", { a: "17", b: "5" })).results, ["3", "2"]);
   });
 
   it("marks invalid input at the field with a reason and calls nothing", async () => {
     await openFixture(page, "numbers");
-    const reply = await call(page, "add_i32", { a: "4294967296", b: "abc" });
+    const reply = await callExport(page, "add_i32", { a: "4294967296", b: "abc" });
     assert.equal(reply.outcome, "invalid");
     const a = page.getByLabel("a", { exact: true });
     assert.equal(await a.getAttribute("aria-invalid"), "true");
@@ -79,26 +71,26 @@ describe("webview: the real bundles in Chromium", function () {
 
   it("shows stdout from printf, and stderr", async () => {
     await openFixture(page, "hello");
-    const reply = await call(page, "greet", { p0: "5" });
+    const reply = await callExport(page, "greet", { p0: "5" });
     assert.equal(reply.stdout, "hello 5\n");
     assert.match(await page.locator(".outcome pre.stdout").innerText(), /hello 5/);
   });
 
   it("shows a trap by kind, and the reactor stays usable; the counter keeps its state", async () => {
     await openFixture(page, "traps");
-    const trap = await call(page, "div_zero", { a: "1", b: "0" });
+    const trap = await callExport(page, "div_zero", { a: "1", b: "0" });
     assert.equal(trap.outcome, "trapped");
     assert.match(await page.getByRole("status").innerText(), /trapped: divideByZero[\s\S]*divide by zero/i);
-    assert.deepEqual((await call(page, "ok")).results, ["7"]);
+    assert.deepEqual((await callExport(page, "ok")).results, ["7"]);
     await openFixture(page, "counter");
-    for (const expected of ["1", "2", "3"]) assert.deepEqual((await call(page, "increment")).results, [expected]);
+    for (const expected of ["1", "2", "3"]) assert.deepEqual((await callExport(page, "increment")).results, [expected]);
     assert.match(await page.locator(".module-details").innerText(), /count\s+mut i32\s+3/);
   });
 
   it("lists stubbed imports, and a stub traps naming its import", async () => {
     await openFixture(page, "imports");
     assert.match(await page.locator(".module-details").innerText(), /env\.host_value[\s\S]*stubbed/);
-    const reply = await call(page, "call_host");
+    const reply = await callExport(page, "call_host");
     assert.equal(reply.outcome, "trapped");
     assert.match(reply.message ?? "", /env\.host_value/);
   });
@@ -129,7 +121,7 @@ describe("webview: the real bundles in Chromium", function () {
     const reply = (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
     assert.equal(reply.outcome, "failed");
     assert.match(reply.message ?? "", /restarted/);
-    assert.deepEqual((await call(page, "ok")).results, ["7"]);
+    assert.deepEqual((await callExport(page, "ok")).results, ["7"]);
   });
 
   it("runs an export on the host's request, as if typed", async () => {
@@ -153,7 +145,7 @@ describe("webview: the real bundles in Chromium", function () {
 
   it("makes no request besides the page's own resources", async () => {
     await openFixture(page, "hello");
-    await call(page, "greet", { p0: "1" });
+    await callExport(page, "greet", { p0: "1" });
     const foreign = harness.requests.filter((url) => !url.startsWith(harness.origin) && !url.startsWith("blob:") && !url.startsWith("data:"));
     assert.deepEqual(foreign, []);
   });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { DidCallMessage } from "../../src/core/protocol";
-import { openBytes, openFixture, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
+import { callExport, openBytes, openFixture, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
 
 /** A valid module whose only function body holds an opcode that does not exist: the engine rejects it. */
 const invalidOpcode = new Uint8Array([
@@ -12,12 +12,6 @@ const invalidOpcode = new Uint8Array([
   0x0a, 0x05, 0x01, 0x03, 0x00, 0xff, 0x0b,
 ]);
 
-async function call(page: Page, exportName: string): Promise<DidCallMessage> {
-  await page.getByRole("button", { name: exportName, exact: true }).click();
-  const from = await postedCount(page);
-  await page.getByRole("button", { name: "Call", exact: true }).click();
-  return (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
-}
 
 describe("webview: bad modules, bad messages, stopped calls", function () {
   let harness: Harness;
@@ -59,12 +53,12 @@ describe("webview: bad modules, bad messages, stopped calls", function () {
     assert.ok(warnings.filter((w) => /dropped a malformed message/.test(w)).length >= 6, warnings.join("\n"));
     await page.getByLabel("a", { exact: true }).fill("1");
     await page.getByLabel("b", { exact: true }).fill("2");
-    assert.deepEqual((await call(page, "add_i32")).results, ["3"]);
+    assert.deepEqual((await callExport(page, "add_i32")).results, ["3"]);
   });
 
   it("stops a running call when the host cancels it, restarting the reactor with its state reset", async () => {
     await openFixture(page, "counter");
-    assert.deepEqual((await call(page, "increment")).results, ["1"]);
+    assert.deepEqual((await callExport(page, "increment")).results, ["1"]);
     await openFixture(page, "traps");
     await page.getByRole("button", { name: "spin", exact: true }).click();
     const from = await postedCount(page);

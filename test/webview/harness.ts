@@ -9,7 +9,7 @@ import { AddressInfo } from "node:net";
 import { join, normalize } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { renderHtml } from "../../src/extension/html";
-import type { Settings, WebviewToHost } from "../../src/core/protocol";
+import type { DidCallMessage, Settings, WebviewToHost } from "../../src/core/protocol";
 import { themeCss } from "./theme";
 
 const root = join(__dirname, "..", "..");
@@ -154,4 +154,18 @@ export async function waitForPosted(page: Page, predicate: (m: WebviewToHost) =>
 /** How many messages the page has posted so far. */
 export function postedCount(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted.length);
+}
+
+/** Presses Call and returns the call the page reports to the host. */
+export async function pressCall(page: Page): Promise<DidCallMessage> {
+  const from = await postedCount(page);
+  await page.getByRole("button", { name: "Call", exact: true }).click();
+  return (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
+}
+
+/** Selects an export, fills its fields by label, presses Call and returns the reported call. */
+export async function callExport(page: Page, exportName: string, args: Record<string, string> = {}): Promise<DidCallMessage> {
+  await page.getByRole("button", { name: exportName, exact: true }).click();
+  for (const [label, text] of Object.entries(args)) await page.getByLabel(label, { exact: true }).fill(text);
+  return pressCall(page);
 }

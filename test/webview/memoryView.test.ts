@@ -15,7 +15,6 @@ import { chromiumArgs } from "./harness";
 import { themeCss } from "./theme";
 import type { MemoryPageHooks } from "./memoryViewPage/main";
 import { fakeByte, known } from "./memoryViewPage/memories";
-import { themeExtrasCss } from "./memoryViewPage/themeExtras";
 
 const root = join(__dirname, "..", "..");
 const shots = join(root, "test-results");
@@ -177,7 +176,7 @@ describe("webview: the memory view in Chromium", function () {
       }
       if (url.pathname === "/theme.css") {
         response.writeHead(200, { "content-type": "text/css" });
-        response.end(themeCss(theme) + themeExtrasCss(theme));
+        response.end(themeCss(theme));
         return;
       }
       const css = styles[url.pathname];

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { ByteReader, WasmParseFailure } from "../../../src/core/wasm/byteReader";
 import type { WasmParseError } from "../../../src/core/wasm/types";
+import { uleb } from "./leb128";
 
 function reader(bytes: number[]): ByteReader {
   return new ByteReader(Uint8Array.from(bytes));
@@ -237,13 +238,3 @@ function hex(bytes: number[]): string {
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
 }
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}

@@ -9,6 +9,7 @@ import fc from "fast-check";
 import createWabt from "wabt";
 import { parseModule } from "../../../src/core/wasm/parseModule";
 import type { ParseStats, WasmParseErrorCode } from "../../../src/core/wasm/parseModule";
+import { uleb } from "./leb128";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
 const seed = process.env.FUZZ_SEED === undefined ? 0x5eed : Number(process.env.FUZZ_SEED);
@@ -99,16 +100,6 @@ function concat(...parts: ArrayLike<number>[]): Uint8Array {
   return out;
 }
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
 
 /** Inputs of every sort: mutated real modules, sections with random content, and plain noise. */
 function inputs(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {

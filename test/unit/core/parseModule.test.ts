@@ -8,6 +8,7 @@ import createWabt from "wabt";
 import { parseModule } from "../../../src/core/wasm/parseModule";
 import type { ParseStats, WasmParseError } from "../../../src/core/wasm/parseModule";
 import type { Import, ModuleInfo, ValType } from "../../../src/core/wasm/types";
+import { uleb } from "./leb128";
 
 type Wabt = Awaited<ReturnType<typeof createWabt>>;
 
@@ -60,16 +61,6 @@ function parseError(bytes: Uint8Array): WasmParseError {
 
 // Hand-made binaries: just enough of an encoder to write what wabt will not.
 
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = value % 128;
-    value = Math.floor(value / 128);
-    if (value !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (value !== 0);
-  return out;
-}
 
 function name(text: string): number[] {
   const bytes = [...Buffer.from(text, "utf8")];

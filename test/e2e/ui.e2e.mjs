@@ -83,10 +83,20 @@ uiCase("palette: call add_i32 of numbers.wasm", async (t) => {
   t.log(`screenshot: ${await t.screenshot("explorer-after-call")}`);
 });
 
-/** The cells of the rows of the memory map's `table.region-table` whose caption contains `caption`. */
-function regionTableRows(view, caption) {
-  return view
-    .locator("table.region-table", { has: view.locator("caption", { hasText: caption }) })
+/**
+ * The cells of the rows of the memory map's `table.region-table` whose caption contains
+ * `caption`, once that table shows; an Error naming the captions there are when it never does.
+ */
+async function regionTableRows(view, caption, timeoutMs = 20_000) {
+  const table = view.locator("table.region-table", { has: view.locator("caption", { hasText: caption }) });
+  try {
+    await table.first().waitFor({ state: "visible", timeout: timeoutMs });
+  } catch {
+    const captions = await view.locator("table caption").allTextContents().catch(() => []);
+    throw new Error(`no table.region-table with the caption "${caption}" in ${timeoutMs / 1000}s; table captions on the page: ${JSON.stringify(captions)}`);
+  }
+  return table
+    .first()
     .locator("tbody tr")
     .evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll("td"), (td) => (td.textContent ?? "").trim())));
 }
@@ -173,7 +183,7 @@ uiCase("tagged call through the UI", async (t) => {
   await callAndExpectReturn(view, "test_memory");
 
   const written = await regionTableRows(view, "Written by the explorer before the call");
-  check(written.length > 0, 'no table "Written by the explorer before the call" after the call', written);
+  check(written.length > 0, 'the table "Written by the explorer before the call" has no rows', written);
   check(written[0][0] === "0x0008", "the explorer's writes should start at offset 0x0008", written[0]);
   check(written.at(-1)[0] === "0x0040" && written.at(-1)[3] === "terminator", "the explorer's writes should end with the terminator at 0x0040", written.at(-1));
   await expectText(view.locator("table.decoded-table", { has: view.locator("caption", { hasText: "Results read back" }) }), '"gnissap"');

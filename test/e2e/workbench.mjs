@@ -187,20 +187,22 @@ export async function webviewTheme(page, timeoutMs = 30_000) {
  * Switches VS Code's color theme as a user does: "Preferences: Color Theme" in the palette,
  * then the theme's row (`label` as the picker shows it, such as "Light Modern"). VS Code writes
  * the choice to the user settings, which live on the server: put the old theme back when done.
- * Resolves once the newest webview reports `expectKind` (such as "vscode-light") on its body,
- * so that screenshots taken next show the new colors; an Error saying what it reports instead.
+ * Resolves once the newest webview reports the theme `label` on its body (and `expectKind`, such
+ * as "vscode-light", when given), so that screenshots taken next show the new colors; an Error
+ * saying what it reports instead.
  */
 export async function setColorTheme(page, label, { expectKind, timeoutMs = 30_000 } = {}) {
   await runCommand(page, "Preferences: Color Theme");
   await pickQuickItem(page, label);
-  if (!expectKind) return;
-  const body = webviewFrame(page).locator(`body[data-vscode-theme-kind="${expectKind}"]`);
+  const kind = expectKind ? `[data-vscode-theme-kind="${expectKind}"]` : "";
+  const body = webviewFrame(page).locator(`body[data-vscode-theme-name="${label}"]${kind}`);
   try {
     await body.waitFor({ state: "attached", timeout: timeoutMs });
   } catch {
     const actual = await webviewTheme(page, 1000).catch((error) => ({ error: error.message.split("\n")[0] }));
-    throw new Error(`after picking the color theme "${label}", the webview did not report ${expectKind} in ${timeoutMs / 1000}s; it reports ${JSON.stringify(actual)}`);
+    throw new Error(`after picking the color theme "${label}", the webview did not report it${expectKind ? ` (${expectKind})` : ""} in ${timeoutMs / 1000}s; it reports ${JSON.stringify(actual)}`);
   }
+  await page.locator(quickInput).waitFor({ state: "hidden", timeout: timeoutMs }).catch(() => {});
 }
 
 /**

@@ -22,27 +22,23 @@ const base = {
 // The worker must be one self-contained classic script, because the webview creates it from a
 // Blob URL (a worker cannot load webview resources; see platform.md). It is built first and
 // inlined into the page's bundle as a string constant.
-async function buildWorkerSource() {
-  const result = await esbuild.build({
-    ...base,
-    sourcemap: isProduction ? false : "inline",
-    entryPoints: ["webview/worker/main.ts"],
-    platform: "browser",
-    format: "iife",
-    write: false,
-  });
-  return result.outputFiles[0].text;
-}
+const workerOptions = {
+  ...base,
+  sourcemap: isProduction ? false : "inline",
+  entryPoints: ["webview/worker/main.ts"],
+  platform: "browser",
+  format: "iife",
+  write: false,
+};
 
-async function pageOptions() {
+function pageOptions(workerSource) {
   return {
     ...base,
     entryPoints: { webview: "webview/ui/main.ts" },
     outdir: "dist",
     platform: "browser",
     format: "iife",
-    loader: { ".css": "css" },
-    define: { __WORKER_SOURCE__: JSON.stringify(await buildWorkerSource()) },
+    define: { __WORKER_SOURCE__: JSON.stringify(workerSource) },
   };
 }
 
@@ -82,9 +78,23 @@ rmSync(join(root, "dist"), { recursive: true, force: true });
 rmSync(join(root, "out"), { recursive: true, force: true });
 copyAssets();
 if (isWatch) {
-  const contexts = await Promise.all([esbuild.context(extensionOptions), esbuild.context(await pageOptions())]);
-  await Promise.all(contexts.map((c) => c.watch()));
-  console.log("watching src/ and webview/ (the worker is rebuilt when the page is)");
+  await (await esbuild.context(extensionOptions)).watch();
+  // The page inlines the worker's source, so each worker rebuild starts a page watcher anew.
+  let page;
+  const restartPage = {
+    name: "restart-page",
+    setup(build) {
+      build.onEnd(async (result) => {
+        if (result.errors.length) return;
+        await page?.dispose();
+        page = await esbuild.context(pageOptions(result.outputFiles[0].text));
+        await page.watch();
+      });
+    },
+  };
+  await (await esbuild.context({ ...workerOptions, plugins: [restartPage] })).watch();
+  console.log("watching src/ and webview/");
 } else {
-  await Promise.all([esbuild.build(extensionOptions), esbuild.build(await pageOptions()), esbuild.build(suiteOptions)]);
+  const worker = await esbuild.build(workerOptions);
+  await Promise.all([esbuild.build(extensionOptions), esbuild.build(pageOptions(worker.outputFiles[0].text)), esbuild.build(suiteOptions)]);
 }

@@ -228,7 +228,10 @@ export function callWithAllocator(
   const view = new Uint8Array(memory.buffer);
   planned.allocations.forEach((request, i) => view.set(request.bytes, pointers[i]));
   const warnings = finished.warnings.map((w) => w.message);
-  const areas = watchAllMemory ? [{ offset: 0, size: memory.buffer.byteLength }] : allocations.map((a) => ({ offset: a.pointer, size: a.size }));
+  // A result that points into memory may point anywhere the export wrote, so then all of memory
+  // is compared: otherwise the bytes it returned would show as unchanged.
+  const isWholeMemory = watchAllMemory || plan.result.kind !== "plain";
+  const areas = isWholeMemory ? [{ offset: 0, size: memory.buffer.byteLength }] : allocations.map((a) => ({ offset: a.pointer, size: a.size }));
   const snapshots = snapshot(memory, areas);
   const args = asWasmValues(fn.type.params, finished.args);
   const invoked = access.invoke(fn.name, finished.args);
@@ -237,8 +240,8 @@ export function callWithAllocator(
     writtenBytes: planned.allocations.map((request, i) => ({ offset: pointers[i], bytes: request.bytes })),
     results: [],
     watched: areas,
-    changed: compare(memory, areas, snapshots, watchAllMemory),
-    isWholeMemoryWatched: watchAllMemory,
+    changed: compare(memory, areas, snapshots, isWholeMemory),
+    isWholeMemoryWatched: isWholeMemory,
     allocations,
     warnings,
     memoryBytesBefore,

@@ -178,3 +178,17 @@ describe("worker: the module's allocator on a C guest", () => {
     assert.match(outcome.status === "refused" ? outcome.message : "", /no allocator/);
   });
 });
+
+describe("worker: results that point into memory", () => {
+  it("reads a returned malloc'd string and shows the bytes the export wrote for it as changed", async () => {
+    const reactor = await load("strings");
+    const edit = changeResultReading(planFor(reactor, "reverse", [[0, { kind: "pointerLength", holds: "string" }]]), { kind: "cstring", maxBytes: 1024 });
+    assert.ok(edit.ok);
+    const outcome = reactor.call("reverse", { convention: "allocator", plan: edit.plan, values: values(edit.plan, ["abc"]), keepAllocations: false });
+    const decoded = outcome.memory?.decoded;
+    assert.equal(decoded?.convention === "allocator" && decoded.text, '"cba"');
+    const result = outcome.memory!.results[0]!;
+    assert.equal(outcome.memory!.isWholeMemoryWatched, true);
+    assert.ok(outcome.memory!.changed.some((r) => r.offset <= result.offset && result.offset < r.offset + r.size), JSON.stringify(outcome.memory!.changed));
+  });
+});

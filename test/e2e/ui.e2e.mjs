@@ -12,6 +12,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import {
+  clickNotificationButton,
   editorPart,
   InfraError,
   launchBrowser,
@@ -26,6 +27,7 @@ import {
   scrollToTop,
   setColorTheme,
   useServer,
+  waitForNotification,
   waitForWorkbench,
   webviewFrame,
   webviewTheme,
@@ -256,6 +258,55 @@ uiCase("state survives a window reload", async (t) => {
   const value = await field.inputValue();
   check(value === "123", `after the reload, field "a" of add_i64 should still show "123" (selected export: ${selected})`, value);
   t.log(`screenshot: ${await t.screenshot("explorer-after-reload", { locator: editorPart(t.page) })}`);
+});
+
+uiCase("a long call can be cancelled from its notification", async (t) => {
+  await openInExplorer(t, "traps.wasm");
+  const view = t.webview();
+  const status = view.locator('[role="status"]');
+  await selectExport(view, "spin");
+  await view.getByRole("button", { name: "Call", exact: true }).click({ timeout: 20_000 });
+  const calledAt = performance.now();
+  const since = () => `${((performance.now() - calledAt) / 1000).toFixed(1)}s after Call`;
+  // While the call runs, the page shows its own Cancel (inside the webview's frames, so it
+  // cannot be mistaken for the notification's, which is in the workbench's DOM).
+  try {
+    await view.getByRole("button", { name: "Cancel", exact: true }).waitFor({ state: "visible", timeout: 5000 });
+  } catch {
+    const outcome = await status.textContent({ timeout: 1000 }).catch(() => "(no status)");
+    throw new Error(`the call of spin never showed as running (no Cancel in the webview in 5s); the outcome says ${JSON.stringify(outcome)}`);
+  }
+  // The extension shows the notification for calls running longer than 1 s; the webview's own
+  // deadline (wasiReactor.callTimeoutSeconds, 10 s by default) must not have passed at Cancel.
+  const toast = await waitForNotification(t.page, "traps.wasm: calling spin", 8000);
+  t.log(`notification shown ${since()}: ${JSON.stringify((await toast.innerText()).replace(/\s+/g, " ").trim())}`);
+  t.log(`screenshot: ${await t.screenshot("long-call-notification")}`);
+  await clickNotificationButton(toast, "Cancel");
+  t.log(`clicked the notification's Cancel ${since()}`);
+  try {
+    await expectText(status, "was cancelled", 15_000);
+  } catch (error) {
+    const outcome = (await status.textContent({ timeout: 1000 }).catch(() => "")) ?? "";
+    if (/did not return within/.test(outcome)) throw new Error(`the call hit the webview's time limit instead of being cancelled (Cancel clicked ${since()}); the outcome says ${JSON.stringify(outcome)}`);
+    throw error;
+  }
+  await expectText(status, "restarted", 5000);
+  t.log(`outcome says cancelled and restarted ${since()}`);
+  // The notification ends with the call.
+  try {
+    await toast.waitFor({ state: "hidden", timeout: 10_000 });
+  } catch {
+    throw new Error(`the notification "traps.wasm: calling spin…" was still shown 10s after the call was cancelled`);
+  }
+  // The restarted reactor answers.
+  await selectExport(view, "ok");
+  await callAndExpectReturn(view, "ok");
+  const results = await status
+    .locator("table")
+    .first()
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll("td"), (td) => (td.textContent ?? "").trim())));
+  check(results.length === 1 && results[0][2] === "7", "after the restart, ok should return the single result 7 (results table: label, type, decimal, …)", results);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -166,6 +166,45 @@ export async function screenshot(page, name, { locator } = {}) {
   }
 }
 
+/** The notification toasts the workbench shows (bottom right; not the notification center). */
+export function notificationToasts(page) {
+  return page.locator(".notifications-toasts .notification-toast");
+}
+
+/**
+ * Waits until a notification toast whose text contains `text` (a string or a RegExp) is visible,
+ * and returns it; an Error listing the toasts shown instead when none does in `timeoutMs`.
+ */
+export async function waitForNotification(page, text, timeoutMs = 10_000) {
+  const toast = notificationToasts(page).filter({ hasText: text }).first();
+  try {
+    await toast.waitFor({ state: "visible", timeout: timeoutMs });
+  } catch {
+    const shown = await notificationToasts(page)
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(`no notification containing ${typeof text === "string" ? JSON.stringify(text) : String(text)} showed in ${timeoutMs / 1000}s; toasts shown: ${JSON.stringify(shown.map((s) => s.replace(/\s+/g, " ").trim()))}`);
+  }
+  return toast;
+}
+
+/**
+ * Clicks the button `name` (such as "Cancel") of a notification `toast`, as found by
+ * `waitForNotification`; an Error naming the buttons it has when none is called so.
+ */
+export async function clickNotificationButton(toast, name, timeoutMs = 5000) {
+  const button = toast.getByRole("button", { name, exact: true });
+  try {
+    await button.click({ timeout: timeoutMs });
+  } catch (error) {
+    const buttons = await toast
+      .locator("a.monaco-button, [role=button]")
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(`could not click the button "${name}" of the notification (${error.message.split("\n")[0]}); its buttons: ${JSON.stringify(buttons)}`);
+  }
+}
+
 /** The workbench's editor area (tabs and editors), for screenshots of one editor. */
 export function editorPart(page) {
   return page.locator(".part.editor").first();

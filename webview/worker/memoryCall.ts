@@ -58,7 +58,7 @@ function makeRoom(memory: WebAssembly.Memory, end: number, module: ModuleInfo, w
     return { grewBy: pages };
   } catch {
     return {
-      error: `${what} needs memory up to ${formatOffset(end)} (${end} bytes), but memory is ${size} bytes and cannot grow by ${pages} page(s)${max === undefined ? "" : ` (its maximum is ${max} pages)`}. Nothing was written.`,
+      error: `${what} need memory up to ${formatOffset(end)} (${end} bytes), but memory is ${size} bytes and cannot grow by ${pages} page(s)${max === undefined ? "" : ` (its maximum is ${max} pages)`}. Nothing was written.`,
     };
   }
 }
@@ -138,7 +138,7 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   if (!encoded.ok) return refuse(`${encoded.error.message} Nothing was written.`);
   const { bytes, regions, startOffset } = encoded;
   const memoryBytesBefore = memory.buffer.byteLength;
-  const room = makeRoom(memory, startOffset + bytes.length, module, `The tagged arguments (${bytes.length} bytes at ${formatOffset(startOffset)})`);
+  const room = makeRoom(memory, startOffset + bytes.length, module, `The tagged arguments (${bytes.length} byte${bytes.length === 1 ? "" : "s"} at ${formatOffset(startOffset)})`);
   if (room.error) return refuse(room.error);
   const warnings = findOverlaps(regions, memoryFacts(access)).map((w) => w.message);
   if (room.grewBy) warnings.push(`Memory grew by ${room.grewBy} page(s) to make room for the arguments.`);

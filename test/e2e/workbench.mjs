@@ -166,39 +166,88 @@ export async function screenshot(page, name, { locator } = {}) {
   }
 }
 
-/** The notification toasts the workbench shows (bottom right; not the notification center). */
-export function notificationToasts(page) {
-  return page.locator(".notifications-toasts .notification-toast");
+/**
+ * Whether the workbench shows notifications as toasts. It does not when code-server runs with the
+ * smoke-test driver (`--vscode-option enable-smoke-test-driver`, as `useServer` and `npm test`
+ * start it): VS Code 1.139's NotificationsToasts.addToast then skips every toast, and
+ * notifications reach only the notification center. The driver shows as `window.driver`.
+ */
+export function showsNotificationToasts(page) {
+  return page.evaluate(() => !("driver" in window));
+}
+
+const notificationCenter = ".notifications-center.visible";
+
+/** Opens the notification center (the bell in the status bar) unless it is open; an Error when it never shows. */
+export async function openNotificationCenter(page, timeoutMs = 10_000) {
+  if (await page.locator(notificationCenter).isVisible()) return;
+  try {
+    await page.locator("#status\\.notifications a").click({ timeout: timeoutMs });
+    await page.locator(notificationCenter).waitFor({ state: "visible", timeout: timeoutMs });
+  } catch (error) {
+    throw new Error(`could not open the notification center from the status bar's bell: ${error.message.split("\n")[0]}`);
+  }
+  // The bell's tooltip ("Hide Notifications") covers the buttons of the center's last row until
+  // the pointer has left the bell for a moment: move onto the center's title and let it fade.
+  await page.locator(`${notificationCenter} .notifications-center-header-title`).hover({ timeout: timeoutMs }).catch(() => {});
+  await page.locator(".workbench-hover").waitFor({ state: "hidden", timeout: 3000 }).catch(() => {});
+}
+
+/** Closes the notification center if it is open (its "Hide Notifications" action); never throws. */
+export async function closeNotificationCenter(page, timeoutMs = 5000) {
+  const center = page.locator(notificationCenter);
+  if (!(await center.isVisible().catch(() => false))) return;
+  await center
+    .getByRole("button", { name: /^Hide Notifications/ })
+    .click({ timeout: timeoutMs })
+    .then(() => center.waitFor({ state: "hidden", timeout: timeoutMs }))
+    .catch(() => {});
+}
+
+/** The texts of the notifications on screen: toasts and, when it is open, the notification center. */
+async function shownNotifications(page) {
+  const texts = await page
+    .locator(`.notifications-toasts .notification-toast, ${notificationCenter} .monaco-list-row`)
+    .allInnerTexts()
+    .catch(() => []);
+  return texts.map((text) => text.replace(/\s+/g, " ").trim());
 }
 
 /**
- * Waits until a notification toast whose text contains `text` (a string or a RegExp) is visible,
- * and returns it; an Error listing the toasts shown instead when none does in `timeoutMs`.
+ * Waits until a notification whose text contains `text` (a string or a RegExp) shows, and
+ * returns `{ notification, where }`: the element holding its message and buttons, and "toast"
+ * or "center". As a user sees it: a toast (`.notifications-toasts .notification-toast`), or,
+ * when the workbench shows no toasts (see `showsNotificationToasts`), a row of the notification
+ * center, which this opens (close it with `closeNotificationCenter`). An Error listing the
+ * notifications shown instead when none matches in `timeoutMs`.
  */
 export async function waitForNotification(page, text, timeoutMs = 10_000) {
-  const toast = notificationToasts(page).filter({ hasText: text }).first();
+  const deadline = Date.now() + timeoutMs;
+  const where = (await showsNotificationToasts(page)) ? "toast" : "center";
+  if (where === "center") await openNotificationCenter(page, timeoutMs);
+  const all = where === "toast" ? page.locator(".notifications-toasts .notification-toast") : page.locator(`${notificationCenter} .monaco-list-row`);
+  const notification = all.filter({ hasText: text }).first();
   try {
-    await toast.waitFor({ state: "visible", timeout: timeoutMs });
+    await notification.waitFor({ state: "visible", timeout: Math.max(1000, deadline - Date.now()) });
   } catch {
-    const shown = await notificationToasts(page)
-      .allInnerTexts()
-      .catch(() => []);
-    throw new Error(`no notification containing ${typeof text === "string" ? JSON.stringify(text) : String(text)} showed in ${timeoutMs / 1000}s; toasts shown: ${JSON.stringify(shown.map((s) => s.replace(/\s+/g, " ").trim()))}`);
+    const described = typeof text === "string" ? JSON.stringify(text) : String(text);
+    const place = where === "toast" ? "as a toast" : "in the notification center (toasts are off under the smoke-test driver)";
+    throw new Error(`no notification containing ${described} showed ${place} in ${timeoutMs / 1000}s; notifications shown: ${JSON.stringify(await shownNotifications(page))}`);
   }
-  return toast;
+  return { notification, where };
 }
 
 /**
- * Clicks the button `name` (such as "Cancel") of a notification `toast`, as found by
+ * Clicks the button `name` (such as "Cancel") of a `notification` found by
  * `waitForNotification`; an Error naming the buttons it has when none is called so.
  */
-export async function clickNotificationButton(toast, name, timeoutMs = 5000) {
-  const button = toast.getByRole("button", { name, exact: true });
+export async function clickNotificationButton(notification, name, timeoutMs = 5000) {
+  const button = notification.getByRole("button", { name, exact: true });
   try {
     await button.click({ timeout: timeoutMs });
   } catch (error) {
-    const buttons = await toast
-      .locator("a.monaco-button, [role=button]")
+    const buttons = await notification
+      .locator("a.monaco-button")
       .allInnerTexts()
       .catch(() => []);
     throw new Error(`could not click the button "${name}" of the notification (${error.message.split("\n")[0]}); its buttons: ${JSON.stringify(buttons)}`);

@@ -1,0 +1,191 @@
+/**
+ * The bench page's script: drives the product's worker through the product's own client
+ * (webview/ui/reactorClient.ts) without the rest of the UI, next to the bare baseline worker, and
+ * times everything in the page with performance.now(). bench/browser/*.mjs call it through
+ * `window.bench`; loops run here, so no Playwright round trip is ever inside a measurement.
+ */
+import { ReactorClient, blobWorkerFactory } from "../../webview/ui/reactorClient";
+import type { ConventionCall } from "../../src/core/protocol";
+
+declare const __PRODUCT_WORKER__: string;
+declare const __PROBE_WORKER__: string;
+declare const __BASELINE_WORKER__: string;
+
+const callOptions = { timeoutMs: 60_000, watchAllMemory: false };
+
+/** The worked example of tagged-convention.md: five tagged arguments. */
+const fiveTaggedArgs: ConventionCall = {
+  convention: "tagged",
+  args: [
+    { type: "Int32", value: -1 },
+    { type: "Uint32", value: 1 },
+    { type: "string", value: "passing" },
+    { type: "Int32Array", value: [-1, -1, -1] },
+    { type: "Uint32Array", value: [1, 1, 1] },
+  ],
+  options: { startOffset: 8, tagWidth: 1, padStringsTo4: false },
+} as ConventionCall;
+
+const plainAdd: ConventionCall = { convention: "plain", args: [{ type: "i32", value: 2 }, { type: "i32", value: 3 }] };
+
+function fromBase64(text: string): Uint8Array {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+/** The bare worker: one message out, one back. */
+class Baseline {
+  private readonly worker = new Worker(URL.createObjectURL(new Blob([__BASELINE_WORKER__], { type: "text/javascript" })));
+  private resolve?: (value: unknown) => void;
+  constructor() {
+    this.worker.onmessage = (event) => this.resolve?.(event.data);
+  }
+  private send(message: unknown, transfer: Transferable[] = []): Promise<unknown> {
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.worker.postMessage(message, transfer);
+    });
+  }
+  load(bytes: Uint8Array): Promise<unknown> {
+    const copy = bytes.slice();
+    return this.send({ kind: "load", bytes: copy }, [copy.buffer]);
+  }
+  call(name: string): Promise<unknown> {
+    return this.send({ kind: "call", name });
+  }
+  dispose(): void {
+    this.worker.terminate();
+  }
+}
+
+async function loaded(client: ReactorClient, bytes: Uint8Array): Promise<void> {
+  const report = await client.load(bytes);
+  if (report.status !== "loaded" || report.instance.status !== "ready") throw new Error(`load failed: ${JSON.stringify(report).slice(0, 300)}`);
+}
+
+async function call(client: ReactorClient, exportName: string, convention: ConventionCall, watchAllMemory = false) {
+  const result = await client.call(exportName, convention, { ...callOptions, watchAllMemory });
+  if (result.status !== "finished" || result.outcome.status !== "returned") throw new Error(`call ${exportName} failed: ${JSON.stringify(result).slice(0, 300)}`);
+  return result.outcome;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+const bench = {
+  /** The call pipeline of a tagged call against a bare round trip that calls the same export. */
+  async pipeline(options: { wasm: string; rounds: number; calls: number; warmup: number }) {
+    const bytes = fromBase64(options.wasm);
+    const product = new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__));
+    const baseline = new Baseline();
+    await loaded(product, bytes);
+    await baseline.load(bytes);
+    const first = await call(product, "echo", fiveTaggedArgs);
+    const check = first.memory?.decoded?.convention === "tagged" ? first.memory.decoded.values.length : -1;
+    for (let i = 0; i < options.warmup; i++) {
+      await call(product, "echo", fiveTaggedArgs);
+      await baseline.call("echo");
+    }
+    const rounds = [];
+    const plainEcho: ConventionCall = { convention: "plain", args: [] };
+    for (let r = 0; r < options.rounds; r++) {
+      const productMs: number[] = [];
+      const baselineMs: number[] = [];
+      // Context for the split of the cost: the same export called plainly through the product, and the worker's own time.
+      const plainMs: number[] = [];
+      const workerMs: number[] = [];
+      for (let i = 0; i < options.calls; i++) {
+        let outcome: Awaited<ReturnType<typeof call>> | undefined;
+        productMs.push(await timed(async () => (outcome = await call(product, "echo", fiveTaggedArgs))));
+        workerMs.push(outcome!.durationMs);
+        baselineMs.push(await timed(() => baseline.call("echo")));
+        plainMs.push(await timed(() => call(product, "echo", plainEcho)));
+      }
+      rounds.push({ productMs, baselineMs, plainMs, workerMs });
+    }
+    product.dispose();
+    baseline.dispose();
+    return { decodedResults: check, rounds };
+  },
+
+  /** The same calls on a memory of `smallPages` pages and on one grown to `largePages` pages. */
+  async memorySize(options: { wasm: string; largePages: number; rounds: number; calls: number; warmup: number }) {
+    const bytes = fromBase64(options.wasm);
+    const small = new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__));
+    const large = new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__));
+    await loaded(small, bytes);
+    await loaded(large, bytes);
+    const before = (await call(large, "grow", { convention: "plain", args: [{ type: "i32", value: 0 }] })).memoryBytes;
+    const grown = await call(large, "grow", { convention: "plain", args: [{ type: "i32", value: options.largePages - before / 65536 }] });
+    const sizes = { small: (await call(small, "add", plainAdd)).memoryBytes, large: grown.memoryBytes };
+    const kinds = { plain: ["add", plainAdd], tagged: ["echo", fiveTaggedArgs] } as const;
+    for (let i = 0; i < options.warmup; i++) for (const [name, args] of Object.values(kinds)) for (const c of [small, large]) await call(c, name, args);
+    const rounds = [];
+    for (let r = 0; r < options.rounds; r++) {
+      const ms: Record<string, number[]> = { plainSmall: [], plainLarge: [], taggedSmall: [], taggedLarge: [] };
+      for (let i = 0; i < options.calls; i++) {
+        // Alternated, so that drift in the machine hits both sizes alike.
+        for (const [kind, [name, args]] of Object.entries(kinds)) {
+          ms[`${kind}Small`]!.push(await timed(() => call(small, name, args)));
+          ms[`${kind}Large`]!.push(await timed(() => call(large, name, args)));
+        }
+      }
+      rounds.push(ms);
+    }
+    small.dispose();
+    large.dispose();
+    return { sizes, rounds };
+  },
+
+  /** Change detection over all of memory against a `set` copy of the same memory in the same worker. */
+  async changeDetection(options: { wasm: string; pages: number; rounds: number; calls: number }) {
+    const bytes = fromBase64(options.wasm);
+    let worker: Worker | undefined;
+    const probeUrl = URL.createObjectURL(new Blob([__PROBE_WORKER__], { type: "text/javascript" }));
+    const client = new ReactorClient(() => (worker = new Worker(probeUrl)));
+    await loaded(client, bytes);
+    const before = (await call(client, "grow", { convention: "plain", args: [{ type: "i32", value: 0 }] })).memoryBytes;
+    await call(client, "grow", { convention: "plain", args: [{ type: "i32", value: options.pages - before / 65536 }] });
+    const side = (reps: number) =>
+      new Promise<{ bytes: number; copyMs: number[]; freshCopyMs: number[] }>((resolve) => {
+        const channel = new MessageChannel();
+        channel.port1.onmessage = (event) => resolve(event.data);
+        worker!.postMessage({ kind: "bench", reps }, [channel.port2]);
+      });
+    const poke = (value: number): ConventionCall => ({ convention: "plain", args: [{ type: "i32", value: Math.floor(before / 2) }, { type: "i32", value }] });
+    await call(client, "poke", poke(1), true);
+    const rounds = [];
+    for (let r = 0; r < options.rounds; r++) {
+      const watchedMs: number[] = [];
+      const plainMs: number[] = [];
+      const watchedWorkerMs: number[] = [];
+      const plainWorkerMs: number[] = [];
+      let changed = 0;
+      let memoryBytes = 0;
+      for (let i = 0; i < options.calls; i++) {
+        let started = performance.now();
+        const watched = await call(client, "poke", poke(2 * i + 10), true);
+        watchedMs.push(performance.now() - started);
+        watchedWorkerMs.push(watched.durationMs);
+        changed = watched.memory?.changed.length ?? -1;
+        memoryBytes = watched.memoryBytes;
+        started = performance.now();
+        const plain = await call(client, "poke", poke(2 * i + 11), false);
+        plainMs.push(performance.now() - started);
+        plainWorkerMs.push(plain.durationMs);
+      }
+      const copy = await side(options.calls);
+      rounds.push({ watchedMs, plainMs, watchedWorkerMs, plainWorkerMs, changed, memoryBytes, ...copy });
+    }
+    client.dispose();
+    return { rounds };
+  },
+};
+
+(window as unknown as { bench: typeof bench }).bench = bench;
+document.title = "bench ready";

@@ -1,0 +1,98 @@
+// Serves the benchmark pages on 127.0.0.1 and starts Debian's Chromium with the test harness's
+// flags (test/webview/harness.ts). Two pages: `/` is the real explorer page (the HTML and CSP the
+// extension renders, dist/webview.js as built, the probe in place of the host), and `/bench.html`
+// runs the product's worker through its client with no UI. Both are cross-origin isolated, so
+// performance.now() has microsecond resolution in the page and in its workers.
+import { createServer } from "node:http";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join, normalize } from "node:path";
+import { chromium } from "playwright-core";
+import { benchDir, bundleForNode, bundleScript, root } from "../lib/bundle.mjs";
+
+const require = createRequire(import.meta.url);
+
+/** The harness's Chromium flags (kept in step with `chromiumArgs` in test/webview/harness.ts). */
+export const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+const types = { ".js": "text/javascript", ".css": "text/css", ".ttf": "font/ttf", ".map": "application/json", ".html": "text/html" };
+const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
+
+/** Builds the bench page's script: the product's client, its worker built as scripts/build.mjs builds it, the probe worker and the bare baseline. */
+async function buildBenchScript() {
+  const productWorker = await bundleScript("webview/worker/main.ts");
+  const probeWorker = await bundleScript("bench/browser/probeWorker.ts");
+  const baselineWorker = await bundleScript("bench/browser/baselineWorker.ts");
+  const page = await bundleScript("bench/browser/benchPage.ts", {
+    __PRODUCT_WORKER__: JSON.stringify(productWorker),
+    __PROBE_WORKER__: JSON.stringify(probeWorker),
+    __BASELINE_WORKER__: JSON.stringify(baselineWorker),
+  });
+  return { page, baselineWorker };
+}
+
+/** Starts the server and the browser; `close()` ends both. */
+export async function startBrowserBench() {
+  if (!existsSync(join(root, "dist", "webview.js"))) throw new Error("dist/webview.js is missing: run `npm run build` first.");
+  const { page: benchScript, baselineWorker } = await buildBenchScript();
+  const { renderHtml } = require(await bundleForNode("src/extension/html.ts", "html"));
+  let themeCss = () => "";
+  try {
+    ({ themeCss } = require(await bundleForNode("test/webview/theme.ts", "theme")));
+  } catch {
+    // The theme only colours the page; without it the page still renders and runs.
+  }
+  const probe = readFileSync(join(benchDir, "browser", "probe.js"), "utf8").replace("__BASELINE_WORKER__", () => JSON.stringify(baselineWorker));
+  let origin = "";
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? "/", "http://x").pathname;
+    const send = (type, body) => {
+      response.writeHead(200, { "content-type": type, ...isolation });
+      response.end(body);
+    };
+    if (path === "/") {
+      const nonce = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
+      const html = renderHtml({ cspSource: origin, nonce, scriptUri: "/dist/webview.js", styleUri: "/dist/webview.css", codiconUri: "/dist/codicons/codicon.css" })
+        .replace("</head>", `<link rel="stylesheet" href="/theme.css">\n</head>`)
+        .replace(`<script nonce="${nonce}"`, `<script nonce="${nonce}" src="/probe.js"></script>\n<script nonce="${nonce}"`);
+      return send("text/html", html);
+    }
+    if (path === "/favicon.ico") return response.writeHead(204).end();
+    if (path === "/theme.css") return send("text/css", themeCss("dark"));
+    if (path === "/probe.js") return send("text/javascript", probe);
+    if (path === "/bench.html") return send("text/html", `<!DOCTYPE html><meta charset="utf-8"><title>bench</title><script src="/bench.js"></script>`);
+    if (path === "/bench.js") return send("text/javascript", benchScript);
+    const file = normalize(join(root, path));
+    if (!path.startsWith("/dist/") || !file.startsWith(join(root, "dist"))) return response.writeHead(404).end();
+    try {
+      send(types[file.slice(file.lastIndexOf("."))] ?? "application/octet-stream", readFileSync(file));
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs });
+  const errors = [];
+  return {
+    origin,
+    browser,
+    errors,
+    /** A fresh page at `path` (`/` or `/bench.html`), once its script is ready. */
+    async newPage(path) {
+      const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, colorScheme: "dark" });
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
+      await page.goto(origin + path);
+      if (path === "/bench.html") await page.waitForFunction(() => document.title === "bench ready");
+      else await page.waitForFunction(() => window.__posted?.some((m) => m.type === "ready"));
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

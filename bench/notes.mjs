@@ -1,0 +1,60 @@
+// How each figure is measured, appended under the table in RESULTS.md.
+export const notes = `## How each figure is measured
+
+Run with \`npm run build && npm run bench\` (run \`npm run package\` before to get the \`.vsix\` row; it
+also builds dist/). \`npm run bench -- --quick\` runs everything with tiny sizes, only to prove it still
+runs (its table goes to bench/.tmp/RESULTS-quick.md). \`--only=pipeline,ui,…\` runs a subset.
+
+Every figure is a ratio to a baseline measured in the same run on the same machine: each run (a round
+of interleaved measurements, or a fresh page or process) gives one ratio; the table shows the median of
+those ratios with their min and max. Absolute times are context. Where a target is in milliseconds
+(UI, memory view, activation) the verdict is taken on the absolute value and the ratio is to one
+measured animation frame. The machine is shared (2 cores, other test suites running): the load
+average is printed above the table.
+
+- **Call pipeline** (bench page, no UI): \`ReactorClient.call\` from webview/ui/reactorClient.ts to the
+  worker built from webview/worker/main.ts exactly as scripts/build.mjs builds it, \`echo\` of
+  test/fixtures/wasm/tagged.wasm with the five arguments of the convention's worked example, full-memory
+  change detection off. Baseline: a bare worker (bench/browser/baselineWorker.ts) with the same module,
+  one \`postMessage\` that calls \`exports.echo()\` and posts the number back. Interleaved call by call.
+  The page is cross-origin isolated so that \`performance.now()\` has microsecond resolution.
+- **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
+  stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five
+  rows entered. Playwright clicks “Call”; the time runs from the click event's \`timeStamp\` to the
+  MutationObserver callback that sees the outcome in \`role=status\` (all in the page). “To the next
+  painted frame” adds the wait for the frame that shows it. Baseline: the idle rAF interval.
+- **Load**: the real page; a generated module (bench/genLargeModule.mjs: a WASI reactor with ~100 k
+  functions of 400 signatures, calls, data, exports every 50th function, a full name section) is posted
+  as the host posts \`open\`; the time runs until the export list holds every export. Baseline: a bare
+  worker in the same page compiles and instantiates the same bytes (transfer included, worker started
+  before the clock). A nonce custom section makes every load's bytes unique, so no engine cache helps
+  either side; which side goes first alternates.
+- **Signature parsing** (Node, fresh process): \`parseModule\` (bundled as the worker bundles it) against
+  \`wasmparser\` 5 reading with code and data sections skipped (its fastest mode that still yields
+  types, imports, functions, exports and names); interleaved. \`@webassemblyjs/wasm-parser\` (code and
+  data ignored, names kept) runs in its own process and only twice: it is quadratic in function names.
+- **Per-call cost on 1 GiB**: two product workers with the module of bench/genMemoryModule.mjs (WAT via
+  npm \`wabt\`), one grown to 1 GiB by its \`grow\` export through the product's \`call\`; plain
+  \`add(2, 3)\` and tagged \`echo\` alternate between them.
+- **Change detection**: the product worker plus a side channel (bench/browser/probeWorker.ts: the
+  unchanged product worker, and a \`MessagePort\` request that times \`Uint8Array.prototype.set\` of the
+  live memory into a warmed buffer). Detection time = the worker's own \`durationMs\` of a watched call
+  minus that of the same call unwatched (\`poke\` changes one byte).
+- **Memory view**: the real page with a module whose memory is 1 GiB. First paint: from the memory
+  section becoming visible (load handled) to the first visible row showing bytes, plus the frame that
+  paints it. Scrolling: wheel events on the grid, one per frame (100 px, then ~5 MiB jumps); per frame,
+  the wheel handler plus every frame callback with the style and layout it causes (forced at its end).
+- **Activation**: \`require(dist/extension.js)\` + \`activate(context)\` in a fresh Node process per sample,
+  with a fake \`vscode\` module injected through \`Module._load\` (bench/node/activate.cjs); this is not
+  a real VS Code extension host. Baseline: a hello-world extension loaded the same way.
+- **.vsix**: the size of dist/wasi-reactor-explorer.vsix when it exists.
+
+## Diagnostics (not in the table)
+
+- \`node bench/browser/profile.mjs ui|load|memoryView [--trace]\`: CPU profile (CDP Profiler) of the real
+  page's main thread for one scenario, and with \`--trace\` the timeline's main-thread and worker time by
+  event; the profile is written to bench/.tmp/.
+- \`node bench/node/workerCall.mjs\`: the worker's \`call\` handler in Node, split from the clone of its answer.
+- \`node bench/node/compareKernels.mjs [MiB]\`: what change detection costs now and with a reused snapshot
+  buffer, a tighter JS compare or a wasm SIMD compare.
+`;

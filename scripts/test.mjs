@@ -4,7 +4,7 @@
 // as its own process and reports its counts through TEST_SUMMARY_FILE. Node built-ins only
 // (plus our own built-ins-only modules), because it runs before `npm ci`.
 //
-//   npm test [-- --only unit,webview,vscode,ui,typecheck,fixtures]
+//   npm test [-- --only unit,webview,bench,vscode,ui,typecheck,fixtures]
 //
 // A failing stage does not stop the later ones (except the build); the exit code is non-zero
 // when anything failed. The last line is `N passed, N failed` over all suites, where a suite
@@ -21,7 +21,7 @@ import { ensureNodeModules, ensureTools } from "./tools.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const resultsDir = join(root, "test-results");
 const vsix = join(root, "dist", "wasi-reactor-explorer.vsix");
-const allSelectable = ["typecheck", "fixtures", "unit", "webview", "vscode", "ui"];
+const allSelectable = ["typecheck", "fixtures", "unit", "webview", "bench", "vscode", "ui"];
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
 const only = values.only ? values.only.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
@@ -187,6 +187,9 @@ async function main() {
     if (existsSync(join(root, config))) await suite("webview", process.execPath, [mocha, "--config", config, "--reporter", reporter]);
     else skip("webview", `${config} does not exist`);
   }
+
+  // Benchmarks never fail on their targets; the quick mode only proves that each still runs.
+  if (isSelected("bench")) await check("bench (quick)", async () => (await run(process.execPath, ["bench/run.mjs", "--quick"])) === 0);
 
   let isPackaged = false;
   if (isSelected("ui")) {

@@ -123,10 +123,12 @@ async function callSelected(): Promise<void> {
     postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: built.problems.map((p) => `argument ${p.index + 1}: ${p.reason}`).join("; ") });
     return;
   }
+  // The request goes out before the page redraws, so a quick call does not wait for a frame.
+  const pending = client.call(fn.name, built.call, { timeoutMs: settings.callTimeoutMs, watchAllMemory: state.isWatchingAllMemory });
   dispatch({ type: "didStartCall", exportName: fn.name, argTexts });
   vscode.postMessage({ type: "didStartCall", exportName: fn.name });
   try {
-    const result = await client.call(fn.name, built.call, { timeoutMs: settings.callTimeoutMs, watchAllMemory: state.isWatchingAllMemory });
+    const result = await pending;
     if (result.status === "finished") {
       dispatch({ type: "didFinishCall", record: { status: "done", outcome: result.outcome, argTexts } });
       postCall(fn.name, argTexts, result.outcome);

@@ -16,6 +16,11 @@ export interface MemorySource {
 }
 
 /** The result of reading a typed address: an offset inside memory, or the reason there is none. */
+/** `1234567` → `1,234,567`, without Intl, whose first use costs milliseconds. */
+function groupThousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
 export type ParsedAddress = { ok: true; offset: number } | { ok: false; reason: string };
 
 const bytesPerRow = 16;
@@ -104,7 +109,7 @@ export function parseAddress(text: string, memoryBytes: number): ParsedAddress {
 /** `1 page`, `2.5 pages`: a size in wasm pages of 64 KiB. */
 function pagesText(bytes: number): string {
   const pages = bytes / pageBytes;
-  const n = Number.isInteger(pages) ? pages.toLocaleString("en-US") : pages.toFixed(2);
+  const n = Number.isInteger(pages) ? groupThousands(pages) : pages.toFixed(2);
   return `${n} page${pages === 1 ? "" : "s"}`;
 }
 
@@ -121,7 +126,7 @@ function sizeText(bytes: number): string {
 }
 
 function plural(n: number, one: string): string {
-  return `${n.toLocaleString("en-US")} ${one}${n === 1 ? "" : "s"}`;
+  return `${groupThousands(n)} ${one}${n === 1 ? "" : "s"}`;
 }
 
 /**
@@ -335,13 +340,15 @@ export class MemoryView {
     this.memoryBytes = size;
     this.totalRows = Math.ceil(size / bytesPerRow);
     if (this.selection !== undefined && this.selection.offset >= size) this.selection = undefined;
-    this.sizeLine.textContent = size === 0 ? "No linear memory" : `Memory: ${size.toLocaleString("en-US")} bytes = ${pagesText(size)} of 64 KiB (${sizeText(size)})`;
+    this.sizeLine.textContent = size === 0 ? "No linear memory" : `Memory: ${groupThousands(size)} bytes = ${pagesText(size)} of 64 KiB (${sizeText(size)})`;
     // The note describes the latest change only; a call that did not grow memory clears it.
     this.grewLine.textContent = before > 0 && size > before ? `grew from ${pagesText(before)} (${sizeText(before)}) to ${pagesText(size)} (${sizeText(size)})` : "";
     this.grid.setAttribute("aria-rowcount", String(this.totalRows + 1));
     this.empty.hidden = size > 0;
     this.contentVersion++;
     this.scheduleRender();
+    // Ask for the visible bytes now rather than after the first frame: one round trip sooner.
+    this.scheduleFetch();
   }
 
   /** Labelled regions to colour (with a legend) and the byte ranges the last call changed (highlighted). */
@@ -531,7 +538,7 @@ export class MemoryView {
     if (row.shown[32] !== offsetText) {
       row.shown[32] = offsetText;
       (row.texts[32] as Text).data = offsetText;
-      row.offsetCell.title = `${hex8(base)} = ${base.toLocaleString("en-US")} decimal`;
+      row.offsetCell.title = `${hex8(base)} = ${groupThousands(base)} decimal`;
       row.element.setAttribute("aria-rowindex", String(index + 2));
     }
     const blockIndex = Math.floor(base / blockBytes);

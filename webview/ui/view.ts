@@ -54,6 +54,7 @@ export class View {
   private readonly outcome = h("div", { className: "outcome", role: "status", "aria-live": "polite", "aria-atomic": "true" });
   private readonly history = h("div", { className: "history" });
   private readonly details = h("div", { className: "module-details" });
+  private runningTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     private readonly root: HTMLElement,
@@ -219,8 +220,11 @@ export class View {
   }
 
   private renderOutcome(state: State): void {
+    clearTimeout(this.runningTimer);
     if (state.running) {
-      this.outcome.replaceChildren(h("p", { className: "running" }, icon("loading codicon-modifier-spin"), ` Calling ${state.running.exportName}…`));
+      // Most calls end within a frame; announcing them would only delay their result.
+      const { exportName } = state.running;
+      this.runningTimer = setTimeout(() => this.outcome.replaceChildren(h("p", { className: "running" }, icon("loading codicon-modifier-spin"), ` Calling ${exportName}…`)), 100);
       return;
     }
     const reveal = (offset: number, length: number) => this.memoryView.reveal(offset, length);

@@ -40,8 +40,12 @@ export interface MemoryCallResult {
 
 const pageBytes = 65536;
 
-/** The area compared before and after a tagged call: results usually fit in the first 64 KiB. */
-const taggedWatchBytes = 64 * 1024;
+/**
+ * The least area compared before and after a tagged call, from the start offset: results usually
+ * fit in it, and a guest's scratch space just above (a C stack) shows too. Comparing more would
+ * cost every call time in proportion.
+ */
+const taggedWatchBytes = 4096;
 
 function refuse(message: string): MemoryCallResult {
   return { ending: { status: "refused", message }, args: [] };
@@ -63,9 +67,21 @@ function makeRoom(memory: WebAssembly.Memory, end: number, module: ModuleInfo, w
   }
 }
 
+/**
+ * One buffer reused for whole-memory snapshots: a fresh allocation of hundreds of megabytes costs
+ * ten times the copy itself (the pages must be mapped and zeroed first).
+ */
+let wholeMemorySnapshot: Uint8Array | undefined;
+
 /** Copies the watched areas (the whole memory when asked). */
 function snapshot(memory: WebAssembly.Memory, areas: ByteRange[]): Uint8Array[] {
-  return areas.map(({ offset, size }) => new Uint8Array(memory.buffer, offset, size).slice());
+  return areas.map(({ offset, size }) => {
+    const live = new Uint8Array(memory.buffer, offset, size);
+    if (offset !== 0 || size !== memory.buffer.byteLength || size < 1 << 20) return live.slice();
+    if (wholeMemorySnapshot?.length !== size) wholeMemorySnapshot = new Uint8Array(size);
+    wholeMemorySnapshot.set(live);
+    return wholeMemorySnapshot;
+  });
 }
 
 /** Compares the watched areas with their snapshots; memory may have grown meanwhile. */
@@ -146,7 +162,7 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   new Uint8Array(memory.buffer).set(bytes, startOffset);
   const areas = watchAllMemory
     ? [{ offset: 0, size: memory.buffer.byteLength }]
-    : [{ offset: startOffset, size: Math.min(Math.max(bytes.length, taggedWatchBytes), memory.buffer.byteLength - startOffset) }];
+    : [{ offset: startOffset, size: Math.min(Math.max(2 * bytes.length, taggedWatchBytes), memory.buffer.byteLength - startOffset) }];
   const snapshots = snapshot(memory, areas);
   const invoked = access.invoke(fn.name, []);
   const changed = compare(memory, areas, snapshots, watchAllMemory);

@@ -144,15 +144,20 @@ export class Reactor {
 
   /** Parses, compiles, instantiates and initializes `bytes`; every failure is part of the report. */
   static async load(bytes: Uint8Array): Promise<{ report: LoadReport; reactor?: Reactor }> {
+    // The engine compiles on its own threads while this one parses the signatures.
+    // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
+    const compiling = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    // A file the parser refuses may also fail to compile; nobody waits for that rejection.
+    compiling.catch(() => undefined);
     const parsed = parseModule(bytes);
     if (!parsed.ok) return { report: { status: "invalid", error: parsed.error } };
     const module = parsed.module;
     const reactor = new Reactor(module);
-    const instance = await reactor.instantiate(bytes);
+    const instance = await reactor.instantiate(compiling);
     return { report: { status: "loaded", module, instance }, reactor: instance.status === "ready" ? reactor : undefined };
   }
 
-  private async instantiate(bytes: Uint8Array): Promise<InstanceReport> {
+  private async instantiate(compiling: Promise<WebAssembly.Module>): Promise<InstanceReport> {
     const { module: info } = this;
     if (info.kind === "command") {
       return {
@@ -170,8 +175,7 @@ export class Reactor {
     });
     let compiled: WebAssembly.Module;
     try {
-      // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
-      compiled = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+      compiled = await compiling;
     } catch (thrown) {
       return { status: "failed", stage: "compile", message: `The WebAssembly engine rejected the module: ${describeFailure(thrown)}` };
     }

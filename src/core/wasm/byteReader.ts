@@ -134,6 +134,35 @@ export class ByteReader {
   u32(): number {
     this.steps++;
     const start = this.offset;
+    // Fast path, unrolled: whenever five bytes remain, a number of up to four bytes needs no
+    // bounds checks. Anything else (the fifth byte, errors, the end of input) takes the slow path.
+    if (start + 5 <= this.end) {
+      const bytes = this.bytes;
+      let byte = bytes[start]!;
+      let result = byte & 0x7f;
+      if (byte < 0x80) {
+        this.offset = start + 1;
+        return result;
+      }
+      byte = bytes[start + 1]!;
+      result |= (byte & 0x7f) << 7;
+      if (byte < 0x80) {
+        this.offset = start + 2;
+        return result;
+      }
+      byte = bytes[start + 2]!;
+      result |= (byte & 0x7f) << 14;
+      if (byte < 0x80) {
+        this.offset = start + 3;
+        return result;
+      }
+      byte = bytes[start + 3]!;
+      result |= (byte & 0x7f) << 21;
+      if (byte < 0x80) {
+        this.offset = start + 4;
+        return result;
+      }
+    }
     let result = 0;
     let multiplier = 1;
     for (let i = 0; i < 5; i++) {

@@ -1,3 +1,4 @@
+/** The memory map: narration, Markdown, byte diffs, and warnings about where regions land. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { checkFits, diffBytes, findOverlaps, formatOffset, narrate, renderMarkdown, type ByteRange, type Region } from "../../src/core/layout";

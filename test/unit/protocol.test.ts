@@ -1,3 +1,4 @@
+/** The boundaries: message validation on both host channels, the RPC helper, and the webview CSP. */
 import assert from "node:assert/strict";
 import { parseHostMessage, parseWebviewMessage } from "../../src/core/protocol";
 import { createRpcClient, serveRpc, type RpcResponse } from "../../src/core/rpc";

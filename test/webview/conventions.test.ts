@@ -1,3 +1,4 @@
+/** Tagged and allocator calls through the real page in Chromium, in dark and light themes. */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

@@ -1,3 +1,4 @@
+/** The real page and worker in Chromium: listing a module, calling exports, validation, output and traps. */
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";

@@ -1,3 +1,4 @@
+/** The real page in Chromium under faults: rejected modules, junk messages, cancelled and concurrent calls. */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
 import type { DidCallMessage } from "../../src/core/protocol";

@@ -1,3 +1,4 @@
+/** The module-allocator convention: finding the allocator, proposing and editing plans, laying out and reading back memory. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {

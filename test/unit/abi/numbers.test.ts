@@ -1,3 +1,4 @@
+/** Scalar arguments: what each numeric type accepts at its edges, the reasons it gives, and how values are shown. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { formatValue, isNumericType, parseScalar, type NumericType, type WasmValue } from "../../../src/core/abi/numbers";

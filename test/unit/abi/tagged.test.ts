@@ -1,3 +1,4 @@
+/** The tagged convention, byte-exact to tagged-convention.md: encoding, decoding, its variants and malformed results. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {

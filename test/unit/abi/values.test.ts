@@ -1,3 +1,4 @@
+/** Memory arguments as users type them: strings, hex bytes and typed arrays with every element range-checked. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {

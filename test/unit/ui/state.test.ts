@@ -1,3 +1,4 @@
+/** The page's pure state: the reducer, saved state, and building calls from what the user typed. */
 import assert from "node:assert/strict";
 import type { LoadReport } from "../../../src/core/protocol";
 import { parseModule } from "../../../src/core/wasm/parseModule";

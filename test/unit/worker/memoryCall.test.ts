@@ -1,3 +1,4 @@
+/** Memory conventions in the worker on the C fixture guests, under Node with @runno/wasi. */
 import assert from "node:assert/strict";
 import { changeResultReading, changeSlot, parseSlotArgument, plainPlan, proposeConvention, type CallPlan, type SlotChoice, type SlotValue } from "../../../src/core/abi/allocator";
 import { DEFAULT_TAGGED_OPTIONS, type TaggedArg, type TaggedOptions } from "../../../src/core/abi/tagged";

@@ -1,3 +1,4 @@
+/** The worker's reactor on the fixture modules under Node: loading, calling, traps, imports and refusals. */
 import assert from "node:assert/strict";
 import type { WasmValue } from "../../../src/core/abi/numbers";
 import type { CallOutcome, ConventionCall, LoadReport } from "../../../src/core/protocol";

@@ -135,7 +135,9 @@ export class CallForm {
       choice.convention === "plain" ? undefined : h("details", { className: "section preview-section", open: true }, h("summary", {}, h("h3", {}, "Layout preview")), this.preview),
       h("div", { className: "actions" }, this.callButton, this.cancelButton),
     );
-    this.element.replaceChildren(h("h2", {}, h("code", {}, fn.name), " ", h("span", { className: "signature" }, signatureText(fn))), form);
+    const entryNote =
+      fn.name === "_initialize" ? h("p", { className: "muted" }, icon("info"), " `_initialize` already ran when the module loaded; calling it again initializes the reactor's state once more.") : undefined;
+    this.element.replaceChildren(h("h2", {}, h("code", {}, fn.name), " ", h("span", { className: "signature" }, signatureText(fn))), entryNote ?? "", form);
     this.refresh(state);
   }
 
@@ -176,7 +178,7 @@ export class CallForm {
             },
           });
           for (const [value, label] of slotKinds(slot, fn)) select.append(option(value, label, value === slotKindValue(slot)));
-          const params = slot.kind === "pointerLength" ? `params ${slot.ptrParam}, ${slot.lenParam} (${slot.name}, ${slot.lenName})` : `param ${slot.kind === "scalar" ? slot.param : slot.param}`;
+          const params = slot.kind === "pointerLength" ? `params ${slot.ptrParam}, ${slot.lenParam} (${slot.name}, ${slot.lenName})` : `param ${slot.param}`;
           return field(i, slot.name, select, slotPlaceholder(slot), h("span", { className: "muted slot-params" }, params));
         });
       case "tagged":

@@ -7,6 +7,7 @@ import { root } from "../lib/bundle.mjs";
 import { median, percentile } from "../lib/stats.mjs";
 import { withNonce, writeLargeModule } from "../genLargeModule.mjs";
 import { writeMemoryModule } from "../genMemoryModule.mjs";
+import { enterTaggedRows } from "../../test/workedExample.mjs";
 
 const ms = (v) => `${v < 1 ? v.toFixed(3) : v.toFixed(1)} ms`;
 
@@ -18,21 +19,6 @@ async function waitPosted(page, type) {
   await page.waitForFunction((type) => window.__posted.some((m) => m.type === type), type, { timeout: 120_000 });
 }
 
-/** The rows of the worked example (tagged-convention.md), entered as test/webview/conventions.test.ts does. */
-export async function enterFiveTaggedArgs(page) {
-  const rows = [
-    ["Int32", "-1"],
-    ["Uint32", "1"],
-    ["string", "passing"],
-    ["Int32Array", "[-1, -1, -1]"],
-    ["Uint32Array", "[1, 1, 1]"],
-  ];
-  for (const [i, [type, text]] of rows.entries()) {
-    if (i > 0) await page.getByRole("button", { name: "Add argument" }).click();
-    await page.getByLabel(`Argument ${i + 1} type`).selectOption(type);
-    await page.getByLabel(`Argument ${i + 1}`, { exact: true }).fill(text);
-  }
-}
 
 /** Click on "Call" to the outcome in role=status, with five tagged arguments to `echo`. */
 export async function callWithUi(ctx) {
@@ -44,7 +30,7 @@ export async function callWithUi(ctx) {
     await page.evaluate(() => window.__probe.load("tagged", "tagged.wasm", 10));
     await page.getByRole("button", { name: "echo", exact: true }).click();
     await page.getByLabel("Convention").selectOption("tagged");
-    await enterFiveTaggedArgs(page);
+    await enterTaggedRows(page);
     const call = page.getByRole("button", { name: "Call", exact: true });
     const dom = [];
     const painted = [];

@@ -8,7 +8,7 @@ import { root, tmpDir } from "../lib/bundle.mjs";
 import { startBrowserBench } from "./server.mjs";
 import { withNonce, writeLargeModule } from "../genLargeModule.mjs";
 import { writeMemoryModule } from "../genMemoryModule.mjs";
-import { enterFiveTaggedArgs } from "./pageBenches.mjs";
+import { enterTaggedRows } from "../../test/workedExample.mjs";
 
 const scenario = process.argv[2] ?? "ui";
 // With --trace, a timeline trace is recorded as well, and the main thread's time is summed by event name.
@@ -25,7 +25,7 @@ if (scenario === "ui") {
   await page.evaluate(() => window.__probe.load("t", "tagged.wasm", 10));
   await page.getByRole("button", { name: "echo", exact: true }).click();
   await page.getByLabel("Convention").selectOption("tagged");
-  await enterFiveTaggedArgs(page);
+  await enterTaggedRows(page);
   const call = page.getByRole("button", { name: "Call", exact: true });
   for (let i = 0; i < 3; i++) {
     await page.evaluate(() => window.__probe.armCall());

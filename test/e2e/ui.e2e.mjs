@@ -34,6 +34,7 @@ import {
   webviewTheme,
   workbenchUrl,
 } from "./workbench.mjs";
+import { enterTaggedRows } from "../workedExample.mjs";
 
 const args = parseCommonArgs({ grep: { type: "string" }, vsix: { type: "string" } });
 const log = logger("ui");
@@ -171,18 +172,7 @@ uiCase("tagged call through the UI", async (t) => {
   const view = t.webview();
   await selectExport(view, "test_memory");
   await view.getByLabel("Convention").selectOption("tagged", { timeout: 20_000 });
-  const rows = [
-    ["Int32", "-1"],
-    ["Uint32", "1"],
-    ["string", "passing"],
-    ["Int32Array", "[-1, -1, -1]"],
-    ["Uint32Array", "[1, 1, 1]"],
-  ];
-  for (const [i, [type, text]] of rows.entries()) {
-    if (i > 0) await view.getByRole("button", { name: "Add argument" }).click();
-    await view.getByLabel(`Argument ${i + 1} type`).selectOption(type);
-    await view.getByLabel(`Argument ${i + 1}`, { exact: true }).fill(text);
-  }
+  await enterTaggedRows(view);
   await callAndExpectReturn(view, "test_memory");
 
   const written = await regionTableRows(view, "Written by the explorer before the call");

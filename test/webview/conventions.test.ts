@@ -3,26 +3,12 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { enterTaggedRows } from "../workedExample.mjs";
 import { openFixture, posted, pressCall, startHarness, type Harness } from "./harness";
 
 const shots = join(__dirname, "..", "..", "test-results");
 
 
-/** Enters the spec's worked example as tagged rows. */
-async function enterWorkedExample(page: Page): Promise<void> {
-  const rows: [string, string][] = [
-    ["Int32", "-1"],
-    ["Uint32", "1"],
-    ["string", "passing"],
-    ["Int32Array", "[-1, -1, -1]"],
-    ["Uint32Array", "[1, 1, 1]"],
-  ];
-  for (const [i, [type, text]] of rows.entries()) {
-    if (i > 0) await page.getByRole("button", { name: "Add argument" }).click();
-    await page.getByLabel(`Argument ${i + 1} type`).selectOption(type);
-    await page.getByLabel(`Argument ${i + 1}`, { exact: true }).fill(text);
-  }
-}
 
 function tableRows(page: Page, caption: string): Promise<string[][]> {
   return page
@@ -49,7 +35,7 @@ describe("webview: memory conventions through the UI", function () {
       await page.getByRole("button", { name: "test_memory", exact: true }).click();
       assert.match(await page.locator(".suggestion").innerText(), /Suggested: tagged/);
       await page.getByLabel("Convention").selectOption("tagged");
-      await enterWorkedExample(page);
+      await enterTaggedRows(page);
       const preview = await page.locator(".preview-table tbody tr").first().innerText();
       assert.match(preview, /0x0008\s+1\s+/);
       const reply = await pressCall(page);

@@ -84,7 +84,8 @@ const header = [
 const table = lines.join("\n");
 console.log(`${header.join("\n")}\n\n${table}`);
 const notes = (await import("./notes.mjs")).notes;
-const out = quick ? join(tmpDir, "RESULTS-quick.md") : join(benchDir, "RESULTS.md");
+// Only a full run of everything replaces bench/RESULTS.md; quick and partial runs go to bench/.tmp/.
+const out = quick ? join(tmpDir, "RESULTS-quick.md") : only ? join(tmpDir, "RESULTS-partial.md") : join(benchDir, "RESULTS.md");
 mkdirSync(tmpDir, { recursive: true });
 writeFileSync(out, `# Benchmark results\n\n${header.join("\n\n")}\n\n${table}\n\n${notes}\n`);
 process.stderr.write(`bench: wrote ${out}\n`);

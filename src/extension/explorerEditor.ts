@@ -117,7 +117,8 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
       subscriptions.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload));
     }
     panel.onDidDispose(() => {
-      this.panels.delete(key);
+      // Another editor of the same file may have become the one the API reaches.
+      if (this.panels.get(key) === panel) this.panels.delete(key);
       for (const s of subscriptions) s.dispose();
     });
   }

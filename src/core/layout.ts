@@ -332,20 +332,32 @@ function compareRange(a: Uint8Array, b: Uint8Array | undefined, from: number, to
     const words = (to - i) >> 2;
     if (words > 0) {
       const wa = new Int32Array(a.buffer, a.byteOffset + i, words);
-      const wb = b === undefined ? undefined : new Int32Array(b.buffer, b.byteOffset + i, words);
-      for (let w = 0; w < words; w++) {
-        const x = wa[w] as number;
-        const y = wb === undefined ? 0 : (wb[w] as number);
-        if (x === y) continue;
-        const j = i + w * 4;
-        // Refine a differing word to its bytes; a fully changed word extends the run at once.
-        if (((x ^ y) & 0xff) !== 0 && ((x ^ y) & 0xff000000) !== 0 && ((x ^ y) & 0xff00) !== 0 && ((x ^ y) & 0xff0000) !== 0) {
+      const base = i;
+      // Refines a differing word to its bytes; a fully changed word extends the run at once.
+      const refine = (w: number, x: number, y: number): void => {
+        const j = base + w * 4;
+        const d = x ^ y;
+        if ((d & 0xff) !== 0 && (d & 0xff00) !== 0 && (d & 0xff0000) !== 0 && (d & 0xff000000) !== 0) {
           runs.addSpan(j, j + 4);
-          continue;
+          return;
         }
-        for (let k = 0; k < 4; k++) {
-          if (a[j + k] !== (b === undefined ? 0 : b[j + k])) runs.add(j + k);
+        for (let k = 0; k < 4; k++) if (a[j + k] !== (b === undefined ? 0 : b[j + k])) runs.add(j + k);
+      };
+      if (b !== undefined) {
+        const wb = new Int32Array(b.buffer, b.byteOffset + i, words);
+        // Mostly-unchanged memory is the common case: one branch per 32 bytes skips it.
+        let w = 0;
+        const stretches = words & ~7;
+        for (; w < stretches; w += 8) {
+          const any =
+            (wa[w]! ^ wb[w]!) | (wa[w + 1]! ^ wb[w + 1]!) | (wa[w + 2]! ^ wb[w + 2]!) | (wa[w + 3]! ^ wb[w + 3]!) |
+            (wa[w + 4]! ^ wb[w + 4]!) | (wa[w + 5]! ^ wb[w + 5]!) | (wa[w + 6]! ^ wb[w + 6]!) | (wa[w + 7]! ^ wb[w + 7]!);
+          if (any === 0) continue;
+          for (let k = w; k < w + 8; k++) if (wa[k] !== wb[k]) refine(k, wa[k]!, wb[k]!);
         }
+        for (; w < words; w++) if (wa[w] !== wb[w]) refine(w, wa[w]!, wb[w]!);
+      } else {
+        for (let w = 0; w < words; w++) if (wa[w] !== 0) refine(w, wa[w]!, 0);
       }
       i += words * 4;
     }

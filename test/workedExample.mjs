@@ -11,6 +11,15 @@ export const workedExampleRows = [
   ["Uint32Array", "[1, 1, 1]"],
 ];
 
+/** The same arguments as tagged values, as the worker's `call` request takes them. */
+export const workedExampleArgs = [
+  { type: "Int32", value: -1 },
+  { type: "Uint32", value: 1 },
+  { type: "string", value: "passing" },
+  { type: "Int32Array", value: [-1, -1, -1] },
+  { type: "Uint32Array", value: [1, 1, 1] },
+];
+
 /** Types `rows` into the tagged form of a page or webview frame, adding a row per argument. */
 export async function enterTaggedRows(page, rows = workedExampleRows) {
   for (const [i, [type, text]] of rows.entries()) {

@@ -6,6 +6,7 @@
  */
 import { ReactorClient, blobWorkerFactory } from "../../webview/ui/reactorClient";
 import type { ConventionCall } from "../../src/core/protocol";
+import { workedExampleArgs } from "../../test/workedExample.mjs";
 
 declare const __PRODUCT_WORKER__: string;
 declare const __PROBE_WORKER__: string;
@@ -16,13 +17,7 @@ const callOptions = { timeoutMs: 60_000, watchAllMemory: false };
 /** The worked example of tagged-convention.md: five tagged arguments. */
 const fiveTaggedArgs: ConventionCall = {
   convention: "tagged",
-  args: [
-    { type: "Int32", value: -1 },
-    { type: "Uint32", value: 1 },
-    { type: "string", value: "passing" },
-    { type: "Int32Array", value: [-1, -1, -1] },
-    { type: "Uint32Array", value: [1, 1, 1] },
-  ],
+  args: workedExampleArgs,
   options: { startOffset: 8, tagWidth: 1, padStringsTo4: false },
 } as ConventionCall;
 

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { deserialize, serialize } from "node:v8";
 import { bundleForNode, root } from "../lib/bundle.mjs";
 import { median, percentile } from "../lib/stats.mjs";
+import { workedExampleArgs } from "../../test/workedExample.mjs";
 
 const require = createRequire(import.meta.url);
 const calls = Number(process.argv[2] ?? 5000);
@@ -18,13 +19,7 @@ const params = {
   exportName: "echo",
   call: {
     convention: "tagged",
-    args: [
-      { type: "Int32", value: -1 },
-      { type: "Uint32", value: 1 },
-      { type: "string", value: "passing" },
-      { type: "Int32Array", value: [-1, -1, -1] },
-      { type: "Uint32Array", value: [1, 1, 1] },
-    ],
+    args: workedExampleArgs,
     options: { startOffset: 8, tagWidth: 1, padStringsTo4: false },
   },
   watchAllMemory: false,

@@ -11,7 +11,7 @@
 // its environment. Writes { passed, failed, pending } to TEST_SUMMARY_FILE when set. Exit codes:
 // 0 all passed, 1 tests failed, 2 the run could not happen.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { format } from "node:util";
 import {
   InfraError,
@@ -25,6 +25,7 @@ import {
   useServer,
   waitForWorkbench,
   workbenchUrl,
+  writeSummary,
 } from "./workbench.mjs";
 
 const args = parseCommonArgs({
@@ -103,13 +104,6 @@ function parseCounts(text) {
   if (!summary) return undefined;
   const pending = [...text.matchAll(/^\s*(\d+) pending$/gm)].pop();
   return { passed: Number(summary[1]), failed: Number(summary[2]), pending: pending ? Number(pending[1]) : 0 };
-}
-
-function writeSummary(counts) {
-  const file = process.env.TEST_SUMMARY_FILE;
-  if (!file) return;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(counts) + "\n");
 }
 
 async function main() {

@@ -9,8 +9,7 @@
 // Each case gets a fresh browser context; a case is retried only when the environment failed
 // (InfraError: workbench or palette too slow), never when an assertion failed. Ends with a line
 // `N passed, N failed`, and writes { passed, failed, pending } to TEST_SUMMARY_FILE when set.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   clickNotificationButton,
   closeNotificationCenter,
@@ -33,6 +32,7 @@ import {
   webviewFrame,
   webviewTheme,
   workbenchUrl,
+  writeSummary,
 } from "./workbench.mjs";
 import { enterTaggedRows } from "../workedExample.mjs";
 
@@ -348,13 +348,6 @@ async function runCase(browser, server, testCase) {
       await context.close().catch(() => {});
     }
   }
-}
-
-function writeSummary(counts) {
-  const file = process.env.TEST_SUMMARY_FILE;
-  if (!file) return;
-  mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(counts) + "\n");
 }
 
 async function main() {

@@ -1,7 +1,7 @@
 // Shared helpers for the suites that drive code-server's web workbench in Debian's chromium
 // through playwright-core: arguments, the server (reused or started), the browser, the
 // command palette, quick picks and the webview's frames. It holds no tests.
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -329,4 +329,12 @@ export async function reloadWindow(page, timeoutMs = 60_000) {
  */
 export async function scrollToTop(locator, timeoutMs = 10_000) {
   await locator.evaluate((element) => element.scrollIntoView({ block: "start", inline: "nearest" }), undefined, { timeout: timeoutMs });
+}
+
+/** Writes a suite's counts `{ passed, failed, pending }` where `npm test` reads them (TEST_SUMMARY_FILE). */
+export function writeSummary(counts) {
+  const file = process.env.TEST_SUMMARY_FILE;
+  if (!file) return;
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(counts) + "\n");
 }

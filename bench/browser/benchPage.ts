@@ -55,8 +55,9 @@ class Baseline {
   }
 }
 
+/** Loads a copy of `bytes`: the client transfers what it is given. */
 async function loaded(client: ReactorClient, bytes: Uint8Array): Promise<void> {
-  const report = await client.load(bytes);
+  const report = await client.load(bytes.slice());
   if (report.status !== "loaded" || report.instance.status !== "ready") throw new Error(`load failed: ${JSON.stringify(report).slice(0, 300)}`);
 }
 

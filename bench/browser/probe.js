@@ -68,6 +68,10 @@
     const viewport = document.querySelector(".mv-viewport");
     const section = document.querySelector(".memory-section");
     if (!viewport || !section || section.hidden) return false;
+    // Layout is read only once some cell shows a byte: reading it on every DOM change would force
+    // layouts the page itself never does, and time the probe rather than the page.
+    const anyByte = Array.from(document.querySelectorAll(".mv-row:not([hidden]) .mv-b"), (c) => c.textContent).some((t) => /^[0-9a-f]{2}$/.test(t));
+    if (!anyByte) return false;
     const top = viewport.getBoundingClientRect().top;
     const row = Array.from(document.querySelectorAll(".mv-row")).find((r) => !r.hidden && r.getBoundingClientRect().bottom > top + 1);
     const cell = row && row.querySelector(".mv-b");
@@ -97,6 +101,13 @@
     },
   });
 
+  /**
+   * Posts `open` as VS Code delivers it: the webview's host frame passes the message's buffers in
+   * the transfer list (workbench/contrib/webview/browser/pre/index.html), so the page owns them.
+   */
+  const postOpen = (fileName, bytes) =>
+    window.postMessage({ type: "open", fileName, bytes, settings: { callTimeoutMs: 600000, maxFileBytes: 1 << 30 } }, "*", [bytes.buffer]);
+
   const staged = {};
   window.__probe = {
     frameWork,
@@ -111,7 +122,7 @@
       delete staged[key];
       const listed = when(() => document.querySelectorAll(".export-list > li").length >= expectedExports);
       const started = performance.now();
-      window.postMessage({ type: "open", fileName, bytes, settings: { callTimeoutMs: 600000, maxFileBytes: 1 << 30 } }, "*");
+      postOpen(fileName, bytes);
       const at = await listed;
       const painted = await afterNextPaint();
       const report = posted.find((m) => m.type === "didLoad");
@@ -146,7 +157,7 @@
       });
       const filled = when(visibleFirstRowHasBytes);
       const started = performance.now();
-      window.postMessage({ type: "open", fileName, bytes, settings: { callTimeoutMs: 600000, maxFileBytes: 1 << 30 } }, "*");
+      postOpen(fileName, bytes);
       const shownAt = await shown;
       const filledAt = await filled;
       const painted = await afterNextPaint();

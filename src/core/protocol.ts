@@ -159,6 +159,8 @@ export type InstanceReport =
   | {
       status: "ready";
       memoryBytes: number;
+      /** The first bytes of memory, read at load: the memory view paints them without a round trip. */
+      firstMemory?: MemoryWindow;
       globals: GlobalValue[];
       imports: ProvidedImport[];
       /** What `_initialize` wrote. */
@@ -174,6 +176,17 @@ export type InstanceReport =
 export type LoadReport =
   | { status: "invalid"; error: WasmParseError }
   | { status: "loaded"; module: ModuleInfo; instance: InstanceReport };
+
+/**
+ * The worker's answer to `load`: the report, and what the page keeps to restart the reactor. The
+ * bytes come back transferred, not copied, so a large module is never held twice; the compiled
+ * module lets a restart skip compilation. It is opaque here, because core code knows no engine types.
+ */
+export interface LoadAnswer {
+  report: LoadReport;
+  bytes: Uint8Array;
+  compiled?: unknown;
+}
 
 /** The ending of a call. */
 export type CallEnding =
@@ -257,8 +270,8 @@ export interface MemoryWindow {
 
 /** The requests the webview sends its worker. */
 export type WorkerRequests = {
-  /** Parses, compiles, instantiates and initializes a module, replacing any previous one. */
-  load: { params: { bytes: Uint8Array }; result: LoadReport };
+  /** Parses, compiles (unless given the module compiled before), instantiates and initializes a module, replacing any previous one. */
+  load: { params: { bytes: Uint8Array; compiled?: unknown }; result: LoadAnswer };
   /** Calls an export by a convention; `watchAllMemory` compares all of memory before and after. */
   call: { params: { exportName: string; call: ConventionCall; watchAllMemory?: boolean }; result: CallOutcome };
   /** Copies a window of linear memory; never the whole buffer. */

@@ -125,6 +125,28 @@ describe("webview: the real bundles in Chromium", function () {
     assert.deepEqual((await callExport(page, "ok")).results, ["7"]);
   });
 
+  it("paints memory from the load report without a read, and restarts from the compiled module", async () => {
+    await page.evaluate(() => {
+      const requests: string[] = [];
+      (window as unknown as { requests: string[] }).requests = requests;
+      const post = Worker.prototype.postMessage;
+      Worker.prototype.postMessage = function (this: Worker, message: { method?: string; params?: { compiled?: unknown } }, transfer?: Transferable[]) {
+        requests.push(message.params?.compiled instanceof WebAssembly.Module ? `${message.method} (compiled)` : String(message.method));
+        return post.call(this, message, { transfer: transfer ?? [] });
+      } as typeof Worker.prototype.postMessage;
+    });
+    await openFixture(page, "traps", { callTimeoutMs: 1000 });
+    await page.waitForFunction(() => /^[0-9a-f]{2}$/.test(document.querySelector(".mv-row:not([hidden]) .mv-b")?.textContent ?? ""));
+    const requests = () => page.evaluate(() => (window as unknown as { requests: string[] }).requests.slice());
+    assert.deepEqual(await requests(), ["load"]);
+    await page.getByRole("button", { name: "spin", exact: true }).click();
+    const from = await postedCount(page);
+    await page.getByRole("button", { name: "Call", exact: true }).click();
+    assert.equal(((await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage).outcome, "failed");
+    assert.deepEqual(await requests(), ["load", "call", "load (compiled)"]);
+    assert.deepEqual((await callExport(page, "ok")).results, ["7"]);
+  });
+
   it("runs an export on the host's request, as if typed", async () => {
     await openFixture(page, "numbers");
     const from = await postedCount(page);

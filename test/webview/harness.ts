@@ -125,7 +125,8 @@ export async function openBytes(page: Page, name: string, data: Uint8Array, sett
       const binary = atob(bytes);
       const array = new Uint8Array(binary.length);
       for (let i = 0; i < binary.length; i++) array[i] = binary.charCodeAt(i);
-      window.postMessage({ type: "open", fileName: `${name}.wasm`, bytes: array, settings: { callTimeoutMs: 10000, maxFileBytes: 1 << 28, ...settings } }, "*");
+      // Transferred, as VS Code's webview frame passes a message's buffers on.
+      window.postMessage({ type: "open", fileName: `${name}.wasm`, bytes: array, settings: { callTimeoutMs: 10000, maxFileBytes: 1 << 28, ...settings } }, "*", [array.buffer]);
     },
     { name, bytes, settings },
   );

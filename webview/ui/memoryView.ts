@@ -225,6 +225,7 @@ export class MemoryView {
   private readonly inFlight = new Map<number, number>();
   private readonly failed = new Map<number, number>();
   private fetchTimer?: ReturnType<typeof setTimeout>;
+  private isFetchScheduled = false;
   private lastFetchAt = -Infinity;
   private frame?: number;
   private isDisposed = false;
@@ -383,6 +384,16 @@ export class MemoryView {
     this.contentVersion++;
     this.scheduleRender();
     this.scheduleFetch();
+  }
+
+  /** Takes bytes read without asking (a load report carries the first block), sparing a round trip. */
+  accept(win: MemoryWindow): void {
+    if (win.offset % blockBytes !== 0) return;
+    for (let at = 0; at < win.bytes.length; at += blockBytes) {
+      this.blocks.set((win.offset + at) / blockBytes, { bytes: win.bytes.subarray(at, at + blockBytes), generation: this.generation, memoryBytes: win.memoryBytes });
+    }
+    this.contentVersion++;
+    this.scheduleRender();
   }
 
   /** Scrolls so that `offset` is visible and selects it (with `length`, the `length` bytes from there). */
@@ -719,15 +730,24 @@ export class MemoryView {
     return this.wantedBlocks().some((b) => !this.isFresh(b) && this.failed.get(b) !== this.generation);
   }
 
-  /** Coalesces reads: at most one batch per `fetchIntervalMs`, each for wherever the view is by then. */
+  /**
+   * Coalesces reads: at most one batch per `fetchIntervalMs`, each for wherever the view is by then.
+   * A batch that is already due goes out as a microtask, once the current update is done: a timer
+   * would wait behind the next frame's style, layout and paint, and so show the first bytes frames late.
+   */
   private scheduleFetch(): void {
-    if (this.fetchTimer !== undefined || this.isDisposed) return;
-    const wait = Math.max(0, this.lastFetchAt + fetchIntervalMs - performance.now());
-    this.fetchTimer = setTimeout(() => {
+    if (this.isFetchScheduled || this.isDisposed) return;
+    this.isFetchScheduled = true;
+    const fetch = () => {
+      this.isFetchScheduled = false;
       this.fetchTimer = undefined;
+      if (this.isDisposed) return;
       this.lastFetchAt = performance.now();
       this.fetchWanted();
-    }, wait);
+    };
+    const wait = this.lastFetchAt + fetchIntervalMs - performance.now();
+    if (wait <= 0) queueMicrotask(fetch);
+    else this.fetchTimer = setTimeout(fetch, wait);
   }
 
   private fetchWanted(): void {

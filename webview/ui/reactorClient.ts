@@ -24,7 +24,8 @@ export function blobWorkerFactory(source: string): WorkerFactory {
 export class ReactorClient {
   private worker!: Worker;
   private rpc!: RpcClient<WorkerRequests>;
-  private bytes?: Uint8Array;
+  /** What a restart loads: the module's bytes, and its compiled form when it compiled. */
+  private kept?: { bytes: Uint8Array; compiled?: unknown };
   private stop?: (reason: "timeout" | "cancelled") => void;
 
   constructor(private readonly createWorker: WorkerFactory) {
@@ -45,12 +46,15 @@ export class ReactorClient {
     this.rpc = rpc;
   }
 
-  /** Loads a module, replacing the current one; the bytes are kept for restarts. */
-  load(bytes: Uint8Array): Promise<LoadReport> {
-    this.bytes = bytes;
-    // The worker gets its own copy, transferred: the kept bytes must survive for a restart.
-    const copy = bytes.slice();
-    return this.rpc.request("load", { bytes: copy }, [copy.buffer]);
+  /**
+   * Loads a module, replacing the current one. The bytes are transferred to the worker, so the
+   * caller must not use them afterwards; the worker hands them back, and they are kept for restarts.
+   */
+  async load(bytes: Uint8Array, compiled?: unknown): Promise<LoadReport> {
+    this.kept = undefined;
+    const answer = await this.rpc.request("load", { bytes, compiled }, [bytes.buffer as ArrayBuffer]);
+    this.kept = { bytes: answer.bytes, compiled: answer.compiled };
+    return answer.report;
   }
 
   /** Calls an export; a call still running after `timeoutMs` is stopped and the reactor restarted. */
@@ -89,8 +93,8 @@ export class ReactorClient {
     this.worker.terminate();
     this.rpc.rejectAll({ name: "Terminated", message: "The reactor was restarted." });
     this.start();
-    if (!this.bytes) return Promise.reject(new Error("Nothing to reload."));
-    return this.load(this.bytes);
+    if (!this.kept) return Promise.reject(new Error("Nothing to reload."));
+    return this.load(this.kept.bytes, this.kept.compiled);
   }
 
   /** Ends the worker for good. */

@@ -114,15 +114,13 @@ export class View {
     // After a (re)load the last call's outcome belongs to the previous instance.
     const outcome = !isNewLoad && state.last?.status === "done" ? state.last.outcome : undefined;
     this.memoryView.setMemorySize(outcome?.memoryBytes ?? instance.memoryBytes);
-    if (!outcome) {
-      this.memoryView.setRegions([], []);
-    } else {
-      const memory = outcome.memory;
-      this.memoryView.setRegions(memory ? [...memory.written, ...memory.results] : [], memory?.changed ?? []);
-      const first = memory?.written[0] ?? memory?.results[0];
-      if (first) this.memoryView.reveal(first.offset, first.size);
-    }
+    const memory = outcome?.memory;
+    this.memoryView.setRegions(memory ? [...memory.written, ...memory.results] : [], memory?.changed ?? []);
+    const first = memory?.written[0] ?? memory?.results[0];
+    if (first) this.memoryView.reveal(first.offset, first.size);
     this.memoryView.invalidate();
+    // A fresh instance's first bytes came with its load report.
+    if (isNewLoad && instance.firstMemory) this.memoryView.accept(instance.firstMemory);
   }
 
   private renderHeader(state: State): void {

@@ -61,11 +61,13 @@ export function createHandlers(): Handlers<WorkerRequests> {
   };
   return {
     async load(params) {
-      if (!isRecord(params) || !(params.bytes instanceof Uint8Array)) throw new TypeError("load needs { bytes: Uint8Array }.");
+      if (!isRecord(params) || !(params.bytes instanceof Uint8Array) || !(params.compiled === undefined || params.compiled instanceof WebAssembly.Module)) {
+        throw new TypeError("load needs { bytes: Uint8Array, compiled?: WebAssembly.Module }.");
+      }
       reactor = undefined;
-      const loaded = await Reactor.load(params.bytes);
+      const loaded = await Reactor.load(params.bytes, params.compiled);
       reactor = loaded.reactor;
-      return loaded.report;
+      return { report: loaded.report, bytes: params.bytes, compiled: loaded.compiled };
     },
     call(params) {
       if (!isRecord(params) || typeof params.exportName !== "string" || !isConventionCall(params.call)) {
@@ -77,13 +79,7 @@ export function createHandlers(): Handlers<WorkerRequests> {
       if (!isRecord(params) || !Number.isSafeInteger(params.offset) || !Number.isSafeInteger(params.length)) {
         throw new TypeError("readMemory needs integer { offset, length }.");
       }
-      const memory = requireReactor().linearMemory;
-      const memoryBytes = memory?.buffer.byteLength ?? 0;
-      const offset = Math.min(Math.max(0, params.offset as number), memoryBytes);
-      const length = Math.min(Math.max(0, params.length as number), maxWindowBytes, memoryBytes - offset);
-      // A copy, never the live buffer: posting memory.buffer would clone all of memory.
-      const bytes = memory ? new Uint8Array(memory.buffer, offset, length).slice() : new Uint8Array(0);
-      return { offset, bytes, memoryBytes };
+      return requireReactor().readWindow(params.offset as number, Math.min(params.length as number, maxWindowBytes));
     },
   };
 }

@@ -5,7 +5,7 @@
  */
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, ProvidedImport } from "../../src/core/protocol";
+import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
 import { callPlainWatched, callTagged, callWithAllocator, type MemoryCallResult, type ReactorAccess } from "./memoryCall";
@@ -13,6 +13,9 @@ import { classifyTrap, exitCodeOf, MissingImportError } from "./trap";
 
 /** Output beyond this many characters per stream and call is cut, so a chatty loop cannot exhaust memory. */
 const maxOutputChars = 1 << 20;
+
+/** How much memory a load report carries: one block of the memory view, more than a screen of rows. */
+const firstMemoryBytes = 4096;
 
 const wasiModules = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
 
@@ -143,10 +146,11 @@ export class Reactor {
   private constructor(readonly module: ModuleInfo) {}
 
   /** Parses, compiles, instantiates and initializes `bytes`; every failure is part of the report. */
-  static async load(bytes: Uint8Array): Promise<{ report: LoadReport; reactor?: Reactor }> {
-    // The engine compiles on its own threads while this one parses the signatures.
+  static async load(bytes: Uint8Array, compiled?: WebAssembly.Module): Promise<{ report: LoadReport; reactor?: Reactor; compiled?: WebAssembly.Module }> {
+    // The engine compiles on its own threads while this one parses the signatures. It copies the
+    // bytes before it returns, so the caller may hand them on afterwards.
     // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
-    const compiling = WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+    const compiling = compiled ? Promise.resolve(compiled) : WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     // A file the parser refuses may also fail to compile; nobody waits for that rejection.
     compiling.catch(() => undefined);
     const parsed = parseModule(bytes);
@@ -154,7 +158,11 @@ export class Reactor {
     const module = parsed.module;
     const reactor = new Reactor(module);
     const instance = await reactor.instantiate(compiling);
-    return { report: { status: "loaded", module, instance }, reactor: instance.status === "ready" ? reactor : undefined };
+    return {
+      report: { status: "loaded", module, instance },
+      reactor: instance.status === "ready" ? reactor : undefined,
+      compiled: await compiling.catch(() => undefined),
+    };
   }
 
   private async instantiate(compiling: Promise<WebAssembly.Module>): Promise<InstanceReport> {
@@ -220,7 +228,18 @@ export class Reactor {
     this.instance = instance;
     if (!this.memory) notes.push("The module has no memory; conventions that pass values through memory are unavailable.");
     const { stdout, stderr } = this.output.take();
-    return { status: "ready", memoryBytes: this.memoryBytes, globals: this.globals(), imports: imports.provided, stdout, stderr, notes };
+    const firstMemory = this.memory ? this.readWindow(0, firstMemoryBytes) : undefined;
+    return { status: "ready", memoryBytes: this.memoryBytes, firstMemory, globals: this.globals(), imports: imports.provided, stdout, stderr, notes };
+  }
+
+  /** Copies up to `length` bytes of memory from `offset`, clamped to memory; never the live buffer. */
+  readWindow(offset: number, length: number): MemoryWindow {
+    const memoryBytes = this.memoryBytes;
+    const start = Math.min(Math.max(0, offset), memoryBytes);
+    const size = Math.min(Math.max(0, length), memoryBytes - start);
+    // A copy: posting memory.buffer itself would clone all of memory.
+    const bytes = this.memory ? new Uint8Array(this.memory.buffer, start, size).slice() : new Uint8Array(0);
+    return { offset: start, bytes, memoryBytes };
   }
 
   /** The current size of linear memory in bytes (0 without a memory). */

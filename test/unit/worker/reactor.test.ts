@@ -177,8 +177,18 @@ describe("worker: request handlers", () => {
   it("load, call and readMemory answer with values; bad params are rejected", async () => {
     const handlers = createHandlers();
     await assert.rejects(async () => handlers.call({ exportName: "x", call: plain([]) }), /load a module first/);
-    const report = await handlers.load({ bytes: fixture("counter") });
-    assert.equal(report.status, "loaded");
+    const bytes = fixture("counter");
+    const answer = await handlers.load({ bytes });
+    assert.equal(answer.report.status, "loaded");
+    assert.equal(answer.bytes, bytes, "the bytes go back to the page for restarts");
+    assert.ok(answer.compiled instanceof WebAssembly.Module);
+    const first = answer.report.status === "loaded" && answer.report.instance.status === "ready" ? answer.report.instance.firstMemory : undefined;
+    assert.equal(first?.offset, 0);
+    assert.equal(first?.bytes.length, 4096);
+    await assert.rejects(async () => handlers.load({ bytes, compiled: {} }), TypeError);
+    // A restart hands back the compiled module: nothing is compiled again, and the reactor starts afresh.
+    const again = await handlers.load({ bytes, compiled: answer.compiled });
+    assert.equal(again.compiled, answer.compiled);
     const outcome = await handlers.call({ exportName: "increment", call: plain([]) });
     assert.deepEqual(returned(outcome), [i32(1)]);
     await assert.rejects(async () => handlers.call({ exportName: "increment", call: { convention: "plain", args: [{ type: "i32", value: "1" }] } } as never), TypeError);

@@ -11,31 +11,47 @@
   const rawFrame = window.requestAnimationFrame.bind(window);
   // Every frame callback of the page is timed, with the style and layout it causes read back at once.
   const frameWork = [];
+  // Whether a frame callback of the page is running, its microtasks (mutation observers) included:
+  // the flag is cleared by a microtask queued after the callback, so it runs after theirs.
+  let isInFrame = false;
   window.requestAnimationFrame = (callback) =>
     rawFrame((time) => {
       const started = performance.now();
+      isInFrame = true;
       callback(time);
       void document.body.offsetHeight;
       frameWork.push({ time, ms: performance.now() - started });
+      queueMicrotask(() => (isInFrame = false));
     });
 
-  /** Resolves after the next frame has been rendered: a task posted from a frame callback runs after its paint. */
-  const afterNextPaint = () =>
-    new Promise((resolve) =>
-      rawFrame(() => {
-        const channel = new MessageChannel();
-        channel.port1.onmessage = () => resolve(performance.now());
-        channel.port2.postMessage(null);
-      }),
-    );
+  /** Resolves once a task runs after the current frame's rendering; a task posted from a frame callback runs after its paint. */
+  const afterThisFrame = () =>
+    new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => resolve(performance.now());
+      channel.port2.postMessage(null);
+    });
+
+  /** Resolves after the next frame has been rendered. */
+  const afterNextPaint = () => new Promise((resolve) => rawFrame(() => afterThisFrame().then(resolve)));
+
+  // Whether the latest `when` saw its condition met inside a frame callback, so that frame paints it.
+  let wasMetInFrame = false;
+
+  /** Resolves after the frame that paints what the latest `when` saw: this frame when it was met in one, else the next. */
+  const afterPaintOfChange = () => (wasMetInFrame ? afterThisFrame() : afterNextPaint());
 
   /** Resolves with performance.now() at the first DOM change after which `isDone()` holds. */
   const when = (isDone) =>
     new Promise((resolve) => {
-      if (isDone()) return resolve(performance.now());
+      if (isDone()) {
+        wasMetInFrame = isInFrame;
+        return resolve(performance.now());
+      }
       const observer = new MutationObserver(() => {
         if (!isDone()) return;
         const at = performance.now();
+        wasMetInFrame = isInFrame;
         observer.disconnect();
         resolve(at);
       });
@@ -124,7 +140,7 @@
       const started = performance.now();
       postOpen(fileName, bytes);
       const at = await listed;
-      const painted = await afterNextPaint();
+      const painted = await afterPaintOfChange();
       const report = posted.find((m) => m.type === "didLoad");
       return { listedMs: at - started, paintedMs: painted - started, exports: report ? report.exports.length : -1, error: report && report.error };
     },
@@ -160,7 +176,7 @@
       postOpen(fileName, bytes);
       const shownAt = await shown;
       const filledAt = await filled;
-      const painted = await afterNextPaint();
+      const painted = await afterPaintOfChange();
       return { loadMs: shownAt - started, firstBytesMs: filledAt - shownAt, firstPaintMs: painted - shownAt };
     },
     /** Waits for the next call's outcome in role=status, and times it from the click on "Call". */
@@ -169,7 +185,7 @@
       const status = document.querySelector('[role="status"]');
       const done = when(() => clickAt !== undefined && status.childElementCount > 0 && !status.querySelector(".running"));
       const from = rpcTimes.length;
-      this.pending = done.then(async (at) => ({ domMs: at - clickAt, handlerToDomMs: at - clickHandledAt, handlerToPostMs: (rpcTimes[from]?.postedAt ?? NaN) - clickHandledAt, rpcMs: (rpcTimes[from]?.answeredAt ?? NaN) - (rpcTimes[from]?.postedAt ?? NaN), answerToDomMs: at - (rpcTimes[from]?.answeredAt ?? NaN), paintedMs: (await afterNextPaint()) - clickAt, text: status.textContent.slice(0, 120) }));
+      this.pending = done.then(async (at) => ({ domMs: at - clickAt, handlerToDomMs: at - clickHandledAt, handlerToPostMs: (rpcTimes[from]?.postedAt ?? NaN) - clickHandledAt, rpcMs: (rpcTimes[from]?.answeredAt ?? NaN) - (rpcTimes[from]?.postedAt ?? NaN), answerToDomMs: at - (rpcTimes[from]?.answeredAt ?? NaN), paintedMs: (await afterPaintOfChange()) - clickAt, text: status.textContent.slice(0, 120) }));
     },
     callOutcome() {
       return this.pending;

@@ -90,6 +90,12 @@ function cellAt(page: Page, offset: number) {
   return page.locator(".mv-row", { has: page.locator(".mv-off", { hasText: new RegExp(`^${(offset - (offset % 16)).toString(16).padStart(8, "0")}$`) }) }).locator(".mv-b").nth(offset % 16);
 }
 
+/** The tooltip a byte shows under the pointer. */
+async function tooltip(page: Page, offset: number): Promise<string> {
+  await cellAt(page, offset).hover();
+  return (await cellAt(page, offset).getAttribute("title")) ?? "";
+}
+
 /** Writes the bytes the `regions` describe into the real memory and shows them with the layout. */
 async function showLayout(page: Page): Promise<void> {
   await page.evaluate(
@@ -373,11 +379,12 @@ describe("webview: the memory view in Chromium", function () {
       ["k-tag", "k-length", "k-payload", "k-pointer", "k-result"].map((k) => getComputedStyle(document.querySelector(`.mv-row .${k}`) as Element).backgroundColor),
     );
     assert.equal(new Set(colours).size, colours.length, `distinct colours: ${colours.join(", ")}`);
-    const title = (await cellAt(page, 0x106).getAttribute("title")) ?? "";
+    const title = await tooltip(page, 0x106);
     assert.match(title, /^0x00000106 \(262\)/);
     assert.match(title, /payload: UTF-8 = "hello" \(5 bytes at 0x00000105\)/);
     assert.match(title, /allocation: arg 0 "s" \(64 bytes at 0x000000f0\)/);
-    assert.match((await cellAt(page, 0x10c).getAttribute("title")) ?? "", /pointer: next = 0x0200/);
+    assert.match(await tooltip(page, 0x10c), /pointer: next = 0x0200/);
+    assert.equal((await cellAt(page, 0x106).getAttribute("title")) ?? "", "", "a byte no longer under the pointer drops its tooltip");
   });
 
   it("highlights the bytes the last call changed, counts them, and steps through the changes", async () => {
@@ -398,7 +405,7 @@ describe("webview: the memory view in Chromium", function () {
     await next.click();
     await eventually(async () => assert.ok((await shownRows(page)).some((r) => r.offset === "00002000")));
     assert.match((await cellAt(page, 0x2001).getAttribute("class")) ?? "", /mv-changed/);
-    assert.match((await cellAt(page, 0x2001).getAttribute("title")) ?? "", /changed by the last call/);
+    assert.match(await tooltip(page, 0x2001), /changed by the last call/);
     assert.equal(await next.isDisabled(), true);
     await previous.click();
     await selected(page, /Selected 0x00000110/);

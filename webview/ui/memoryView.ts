@@ -233,6 +233,7 @@ export class MemoryView {
   private segments: Segment[] = [];
   private changed: ByteRange[] = [];
   private selection?: { offset: number; length: number };
+  private hoveredOffset?: number;
   private drag?: { pointerId: number; startY: number; startScroll: number; pxPerThumbPx: number };
 
   /** Builds the view inside `container`; it shows nothing until `setMemorySize`. */
@@ -516,25 +517,23 @@ export class MemoryView {
     for (const row of this.pool) row.index = -1;
   }
 
+  /** A row with empty cells, cloned for each pooled row: cloning costs a fraction of building. */
+  private readonly rowTemplate = h(
+    "div",
+    { className: "mv-line mv-row", role: "row" },
+    h("span", { className: "mv-off", role: "rowheader" }, ""),
+    ...Array.from({ length: bytesPerRow }, (_, c) => h("span", { className: "mv-b", role: "gridcell", "data-col": String(c) }, "")),
+    h("span", { className: "mv-ascii", role: "gridcell" }, ...Array.from({ length: bytesPerRow }, (_, c) => h("span", { className: "mv-ch", "data-col": String(c) }, ""))),
+  );
+
   private createRow(): RowView {
     const slot = this.slots++;
-    const cells: HTMLElement[] = [];
-    const chars: HTMLElement[] = [];
-    const offsetCell = h("span", { className: "mv-off", role: "rowheader" });
-    const ascii = h("span", { className: "mv-ascii", role: "gridcell" });
-    const texts: Text[] = [];
-    for (let c = 0; c < bytesPerRow; c++) {
-      const cell = h("span", { className: "mv-b", role: "gridcell", id: `${this.id}-s${slot}-${c}` }, "");
-      cell.dataset.col = String(c);
-      cells.push(cell);
-      const char = h("span", { className: "mv-ch" }, "");
-      char.dataset.col = String(c);
-      chars.push(char);
-    }
-    ascii.append(...chars);
-    offsetCell.append("");
-    for (const e of [...cells, ...chars, offsetCell]) texts.push(e.firstChild as Text);
-    const element = h("div", { className: "mv-line mv-row", role: "row" }, offsetCell, ...cells, ascii);
+    const element = this.rowTemplate.cloneNode(true) as HTMLElement;
+    const offsetCell = element.firstElementChild as HTMLElement;
+    const cells = Array.from(element.children).slice(1, 1 + bytesPerRow) as HTMLElement[];
+    const chars = Array.from((element.lastElementChild as HTMLElement).children) as HTMLElement[];
+    cells.forEach((cell, c) => (cell.id = `${this.id}-s${slot}-${c}`));
+    const texts = [...cells, ...chars, offsetCell].map((e) => e.firstChild as Text);
     const row: RowView = { element, offsetCell, cells, chars, texts, index: -1, version: -1, shown: [], classes: [], titles: [] };
     this.rowOf.set(element, row);
     return row;
@@ -593,7 +592,8 @@ export class MemoryView {
           if (o === changed.offset + changed.size - 1 || c === 7 || c === 15 || o === this.memoryBytes - 1) cls += " mv-ce";
         }
         if (sel !== undefined && o >= sel.offset && o < sel.offset + sel.length) cls += o === sel.offset ? " mv-sel mv-cursor" : " mv-sel";
-        title = this.byteTitle(o, v, regions, isChanged);
+        // Only the cells someone is looking at get a tooltip: one for every byte painted would cost each frame.
+        if (o === this.hoveredOffset || o === sel?.offset) title = this.byteTitle(o, v, regions, isChanged);
       }
       if (row.shown[c] !== text) {
         row.shown[c] = text;
@@ -836,6 +836,9 @@ export class MemoryView {
     if (hit === undefined) return;
     hit.row.cells[hit.col]?.classList.toggle("mv-hover", isOver);
     hit.row.chars[hit.col]?.classList.toggle("mv-hover", isOver);
+    // The tooltip is written now, before the browser shows it.
+    this.hoveredOffset = isOver ? hit.row.index * bytesPerRow + hit.col : undefined;
+    this.paintRow(hit.row, hit.row.index);
   }
 
   private onWheel(e: WheelEvent): void {

@@ -136,7 +136,8 @@
     async load(key, fileName, expectedExports) {
       const bytes = staged[key];
       delete staged[key];
-      const listed = when(() => document.querySelectorAll(".export-list > li").length >= expectedExports);
+      // Listed: the list holds every export (it draws only the rows in view) and shows the first.
+      const listed = when(() => document.querySelector(`.export-list > li[aria-posinset="1"][aria-setsize="${expectedExports}"]`) !== null);
       const started = performance.now();
       postOpen(fileName, bytes);
       const at = await listed;

@@ -4,9 +4,23 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { DidCallMessage } from "../../src/core/protocol";
-import { callExport, openFixture, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
+import createWabt from "wabt";
+import { callExport, openBytes, openFixture, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
 
 const shots = join(__dirname, "..", "..", "test-results");
+
+/** A module exporting `count` functions `fn_0` … `fn_<count-1>`, each `(a: i32) → i32`. */
+async function manyExports(count: number): Promise<Uint8Array> {
+  const wabt = await createWabt();
+  const funcs = Array.from({ length: count }, (_, i) => `(func (export "fn_${i}") (param $a i32) (result i32) local.get $a)`).join("\n");
+  const module = wabt.parseWat("many.wat", `(module ${funcs})`);
+  try {
+    module.resolveNames();
+    return module.toBinary({ write_debug_names: true }).buffer;
+  } finally {
+    module.destroy();
+  }
+}
 
 
 describe("webview: the real bundles in Chromium", function () {
@@ -33,6 +47,41 @@ describe("webview: the real bundles in Chromium", function () {
     const details = await page.locator(".module-details").innerText();
     assert.match(details, /answer\s+i32\s+42/);
     assert.match(details, /1 page \(64 KiB\) – no maximum/);
+  });
+
+  it("lists 3000 exports with a screen of rows; scrolls, filters and moves by keyboard as one Tab stop", async () => {
+    await openBytes(page, "many", await manyExports(3000));
+    const button = (name: string) => page.getByRole("button", { name, exact: true });
+    await button("fn_0").waitFor();
+    assert.equal(await page.locator(".exports h2").innerText(), "Exports 3000");
+    const rowCount = () => page.locator(".export-list > li").count();
+    assert.ok((await rowCount()) <= 60, `${await rowCount()} rows in the DOM`);
+    assert.equal(await page.locator(".export-list button[tabindex='0']").count(), 1, "the list is one Tab stop");
+
+    // The keyboard moves focus, and the list follows it to the end.
+    await button("fn_0").focus();
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "fn_1");
+    await page.keyboard.press("End");
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("aria-label")), "fn_2999");
+    assert.equal(await page.locator("li[data-name='fn_2999']").getAttribute("aria-posinset"), "3000");
+    assert.equal(await page.locator("li[data-name='fn_2999']").getAttribute("aria-setsize"), "3000");
+    await page.keyboard.press("Enter");
+    await page.locator(".call h2", { hasText: "fn_2999" }).waitFor();
+
+    // Scrolling draws the rows scrolled to and drops the others.
+    await page.locator(".export-scroller").evaluate((e) => (e.scrollTop = e.scrollHeight / 2));
+    await button("fn_1500").waitFor();
+    assert.equal(await button("fn_0").count(), 0);
+    assert.ok((await rowCount()) <= 60);
+
+    await page.getByLabel("Filter exports").fill("fn_29");
+    assert.equal(await page.locator(".exports h2").innerText(), "Exports 111 of 3000");
+    await button("fn_29").click();
+    assert.equal(await button("fn_29").getAttribute("aria-pressed"), "true");
+    assert.deepEqual((await callExport(page, "fn_29", { a: "7" })).results, ["7"]);
+    await page.getByLabel("Filter exports").fill("nothing like it");
+    assert.equal(await page.locator(".exports").getByText("No export matches the filter.").count(), 1);
   });
 
   it("calls an export in the worker and shows results in decimal, unsigned and hex", async () => {

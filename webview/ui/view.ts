@@ -7,6 +7,7 @@ import type { CallOutcome, GlobalValue, InstanceReport } from "../../src/core/pr
 import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";
 import type { FieldProblem } from "./callBuilder";
 import { CallForm, type FormActions } from "./callForm";
+import { ExportList } from "./exportList";
 import { h, icon } from "./dom";
 import { bytesText, durationText, kindDescriptions, limitsText, signatureText, valueText } from "./format";
 import { renderMemoryReport, type MemoryMapActions } from "./memoryMap";
@@ -45,9 +46,7 @@ function globalValueText(value: GlobalValue["value"]): string {
 export class View {
   private readonly header = h("header", { className: "file" });
   private readonly notices = h("div", { className: "notices" });
-  private readonly exportList = h("ul", { className: "export-list", role: "list" });
-  private readonly exportFilter = h("input", { type: "search", placeholder: "Filter exports", "aria-label": "Filter exports", className: "filter" });
-  private readonly exportsPane = h("nav", { className: "exports", "aria-label": "Exports" });
+  private readonly exportList: ExportList;
   private readonly form: CallForm;
   private readonly memorySection = h("section", { className: "memory-section", "aria-label": "Linear memory", hidden: true });
   private readonly memoryView: MemoryView;
@@ -62,14 +61,14 @@ export class View {
     memorySource: MemorySource,
   ) {
     this.form = new CallForm(actions);
+    this.exportList = new ExportList((exportName) => actions.select(exportName));
     const memoryContainer = h("div", { className: "memory-view-container" });
     this.memorySection.append(h("h2", {}, "Linear memory"), memoryContainer);
     this.memoryView = new MemoryView(memoryContainer, memorySource);
-    this.exportFilter.addEventListener("input", () => this.applyFilter());
     root.replaceChildren(
       this.header,
       this.notices,
-      h("div", { className: "columns" }, this.exportsPane, h("div", { className: "main-column" }, this.form.element, this.outcome, this.history)),
+      h("div", { className: "columns" }, this.exportList.element, h("div", { className: "main-column" }, this.form.element, this.outcome, this.history)),
       this.memorySection,
       this.details,
     );
@@ -83,7 +82,7 @@ export class View {
       this.renderHeader(next);
       this.renderDetails(next);
     }
-    if (isNewLoad || prev?.selected !== next.selected) this.renderExports(next);
+    this.exportList.update(moduleOf(next)?.functions ?? [], next.selected);
     this.form.update(next, isNewLoad);
     if (isNewLoad || prev?.running !== next.running || prev?.last !== next.last) {
       this.root.classList.toggle("is-running", next.running !== undefined);
@@ -179,44 +178,6 @@ export class View {
     );
   }
 
-  private renderExports(state: State): void {
-    const functions = moduleOf(state)?.functions ?? [];
-    this.exportList.replaceChildren(
-      ...functions.map((fn) => {
-        const isSelected = fn.name === state.selected;
-        const signatureId = `signature-${cssIdent(fn.name)}`;
-        return h(
-          "li",
-          { "data-name": fn.name },
-          h(
-            "button",
-            {
-              type: "button",
-              className: `export${isSelected ? " selected" : ""}`,
-              "aria-label": fn.name,
-              "aria-describedby": signatureId,
-              "aria-pressed": String(isSelected),
-              onClick: () => this.actions.select(fn.name),
-            },
-            icon("symbol-method"),
-            h("span", { className: "export-name" }, fn.name),
-            h("code", { className: "signature", id: signatureId }, signatureText(fn)),
-          ),
-        );
-      }),
-    );
-    const heading = h("h2", {}, "Exports ", h("span", { className: "count" }, String(functions.length)));
-    this.exportsPane.replaceChildren(heading, functions.length > 8 ? this.exportFilter : "", functions.length ? this.exportList : h("p", { className: "muted" }, "No exported functions."));
-    this.applyFilter();
-  }
-
-  private applyFilter(): void {
-    const query = this.exportFilter.value.trim().toLowerCase();
-    for (const item of Array.from(this.exportList.children) as HTMLElement[]) {
-      item.hidden = query !== "" && !(item.dataset.name ?? "").toLowerCase().includes(query);
-    }
-  }
-
   private renderOutcome(state: State): void {
     clearTimeout(this.runningTimer);
     if (state.running) {
@@ -273,11 +234,6 @@ export class View {
     const rows = module.globals.map((g) => [code(g.name), `${g.isMutable ? "mut " : ""}${g.valType}`, globalValueText(values.find((v) => v.name === g.name)?.value)]);
     container.replaceChildren(section("Exported globals", module.globals.length, rows.length ? table(["global", "type", "value"], rows) : h("p", { className: "muted" }, "None.")));
   }
-}
-
-/** A stable id fragment for an export name, which may contain any character. */
-function cssIdent(name: string): string {
-  return Array.from(name, (c) => (/[A-Za-z0-9_-]/.test(c) ? c : `_${c.codePointAt(0)?.toString(16)}`)).join("");
 }
 
 function renderRecord(record: CallRecord, module: ModuleInfo | undefined, actions: MemoryMapActions): HTMLElement {

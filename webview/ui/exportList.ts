@@ -35,6 +35,9 @@ export class ExportList {
   private active?: string;
   private readonly rows = new Map<string, HTMLLIElement>();
   private rowPx = 0;
+  /** The scroller's offset and height as of its last scroll and resize: reading them anew could force a layout. */
+  private scrollTop = 0;
+  private viewportPx = 0;
   /** An export to scroll into view once the rows' height is known. */
   private pendingReveal?: string;
   private frame?: number;
@@ -42,9 +45,18 @@ export class ExportList {
   constructor(private readonly onSelect: (exportName: string) => void) {
     this.element.append(this.heading, this.filter, this.scroller, this.empty);
     this.filter.addEventListener("input", () => this.applyFilter());
-    this.scroller.addEventListener("scroll", () => this.scheduleRender());
+    this.scroller.addEventListener("scroll", () => {
+      this.scrollTop = this.scroller.scrollTop;
+      this.measureRow();
+      this.scheduleRender();
+    });
     this.list.addEventListener("keydown", (e) => this.onKey(e));
-    new ResizeObserver(() => this.scheduleRender()).observe(this.scroller);
+    // Sizes are read where the browser has just laid the list out, so reading them forces nothing.
+    new ResizeObserver((entries) => {
+      this.viewportPx = entries[entries.length - 1]?.contentRect.height ?? 0;
+      this.measureRow();
+      this.render();
+    }).observe(this.scroller);
   }
 
   /** Shows a module's functions (a new array means a new module) and which one is selected. */
@@ -71,7 +83,7 @@ export class ExportList {
     this.empty.hidden = this.shown.length > 0;
     this.scroller.hidden = this.shown.length === 0;
     this.list.style.setProperty("--count", String(this.shown.length));
-    this.scroller.scrollTop = 0;
+    if (this.scrollTop !== 0) this.scroller.scrollTop = this.scrollTop = 0;
     this.render();
   }
 
@@ -83,12 +95,14 @@ export class ExportList {
     });
   }
 
-  /** Draws the rows in view. Before the first layout it draws the first rows without asking for one. */
+  /** Reads the rows' one height from a drawn row, once. */
+  private measureRow(): void {
+    const row = this.rows.values().next().value;
+    if (this.rowPx === 0 && row !== undefined) this.rowPx = row.getBoundingClientRect().height;
+  }
+
+  /** Draws the rows in view; until the list has been laid out once, the first rows. */
   private render(): void {
-    if (this.shown.length > 0 && this.rowPx === 0 && this.rows.size > 0 && this.list.isConnected) {
-      // Measured once, after a layout that happened anyway: rows have one height from the stylesheet.
-      this.rowPx = this.rows.values().next().value?.getBoundingClientRect().height ?? 0;
-    }
     if (this.rowPx > 0 && this.pendingReveal !== undefined) {
       this.reveal(this.pendingReveal);
       this.pendingReveal = undefined;
@@ -96,8 +110,8 @@ export class ExportList {
     let first = 0;
     let last = Math.min(this.shown.length, firstRows) - 1;
     if (this.rowPx > 0) {
-      first = Math.max(0, Math.floor(this.scroller.scrollTop / this.rowPx) - overscan);
-      last = Math.min(this.shown.length - 1, Math.ceil((this.scroller.scrollTop + this.scroller.clientHeight) / this.rowPx) + overscan);
+      first = Math.max(0, Math.floor(this.scrollTop / this.rowPx) - overscan);
+      last = Math.min(this.shown.length - 1, Math.ceil((this.scrollTop + this.viewportPx) / this.rowPx) + overscan);
     }
     const wanted = new Map<string, number>();
     for (let i = first; i <= last; i++) wanted.set((this.shown[i] as ExportedFunction).name, i);
@@ -151,15 +165,14 @@ export class ExportList {
     const index = name === undefined ? -1 : this.shown.findIndex((fn) => fn.name === name);
     if (index < 0 || this.rowPx === 0) return;
     const top = index * this.rowPx;
-    const { scrollTop, clientHeight } = this.scroller;
-    if (top < scrollTop) this.scroller.scrollTop = top;
-    else if (top + this.rowPx > scrollTop + clientHeight) this.scroller.scrollTop = top + this.rowPx - clientHeight;
+    if (top < this.scrollTop) this.scroller.scrollTop = this.scrollTop = top;
+    else if (top + this.rowPx > this.scrollTop + this.viewportPx) this.scroller.scrollTop = this.scrollTop = top + this.rowPx - this.viewportPx;
   }
 
   private onKey(e: KeyboardEvent): void {
     const focused = e.target instanceof Element ? e.target.closest("li")?.dataset.name : undefined;
     const from = this.shown.findIndex((fn) => fn.name === focused);
-    const page = this.rowPx > 0 ? Math.max(1, Math.floor(this.scroller.clientHeight / this.rowPx) - 1) : 10;
+    const page = this.rowPx > 0 ? Math.max(1, Math.floor(this.viewportPx / this.rowPx) - 1) : 10;
     const moves: Record<string, number> = { ArrowDown: from + 1, ArrowUp: from - 1, PageDown: from + page, PageUp: from - page, Home: 0, End: this.shown.length - 1 };
     if (!(e.key in moves) || this.shown.length === 0) return;
     e.preventDefault();

@@ -197,6 +197,18 @@ const ALLOC_SHAPES: { family: AllocatorFamily; names: string[]; shapes: { sig: S
  * Memory64 allocators are not recognised.
  */
 export function detectAllocator(module: ModuleInfo): AllocatorDetection {
+  let detection = detections.get(module);
+  if (detection === undefined) {
+    detection = findAllocator(module);
+    detections.set(module, detection);
+  }
+  return detection;
+}
+
+/** Detections by module: a module's exports are searched once, however often the page asks. Read only. */
+const detections = new WeakMap<ModuleInfo, AllocatorDetection>();
+
+function findAllocator(module: ModuleInfo): AllocatorDetection {
   const notes: string[] = [];
   const byName = new Map(module.functions.map((f) => [f.name, f]));
   let found: AllocatorInfo | undefined;

@@ -21,11 +21,14 @@ average is printed above the table.
 - **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
   stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five
   rows entered. Playwright clicks “Call”; the time runs from the click event's \`timeStamp\` to the
-  MutationObserver callback that sees the outcome in \`role=status\` (all in the page). “To the next
-  painted frame” adds the wait for the frame that shows it. Baseline: the idle rAF interval.
+  MutationObserver callback that sees the outcome in \`role=status\` (all in the page). “To the
+  painted frame” adds the wait for the frame that shows it: the same frame when the change was made in
+  a frame callback, else the next one. Baseline: the idle rAF interval.
 - **Load**: the real page; a generated module (bench/genLargeModule.mjs: a WASI reactor with ~100 k
   functions of 400 signatures, calls, data, exports every 50th function, a full name section) is posted
-  as the host posts \`open\`; the time runs until the export list holds every export. Baseline: a bare
+  as VS Code's webview frame posts the host's \`open\` (its buffer transferred); the time runs until the
+  export list holds every export (\`aria-setsize\`) and shows the first (the list is virtualized and
+  draws only the rows in view). Baseline: a bare
   worker in the same page compiles and instantiates the same bytes (transfer included, worker started
   before the clock). A nonce custom section makes every load's bytes unique, so no engine cache helps
   either side; which side goes first alternates.
@@ -41,8 +44,8 @@ average is printed above the table.
   live memory into a warmed buffer). Detection time = the worker's own \`durationMs\` of a watched call
   minus that of the same call unwatched (\`poke\` changes one byte).
 - **Memory view**: the real page with a module whose memory is 1 GiB. First paint: from the memory
-  section becoming visible (load handled) to the first visible row showing bytes, plus the frame that
-  paints it. Scrolling: wheel events on the grid, one per frame (100 px, then ~5 MiB jumps); per frame,
+  section becoming visible (load handled) to the first visible row showing bytes, plus the rest of the
+  frame that paints it. Scrolling: wheel events on the grid, one per frame (100 px, then ~5 MiB jumps); per frame,
   the wheel handler plus every frame callback with the style and layout it causes (forced at its end).
 - **Activation**: \`require(dist/extension.js)\` + \`activate(context)\` in a fresh Node process per sample,
   with a fake \`vscode\` module injected through \`Module._load\` (bench/node/activate.cjs); this is not

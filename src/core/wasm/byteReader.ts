@@ -1,7 +1,8 @@
 /**
- * A bounds-checked cursor over the bytes of a WebAssembly binary: bytes, LEB128 integers, names
- * and vector counts (core spec 5.1–5.2). It knows nothing about sections; every failed read throws
- * a `WasmParseFailure` carrying a plain `WasmParseError`, never a RangeError.
+ * A bounds-checked cursor over the bytes of a WebAssembly binary: bytes, LEB128 integers, names,
+ * vector counts, vectors of indices and name maps (core spec 5.1–5.2, 7.4.1). It knows nothing
+ * about sections; every failed read throws a `WasmParseFailure` carrying a plain
+ * `WasmParseError`, never a RangeError.
  */
 
 import type { WasmParseError, WasmParseErrorCode } from "./types";
@@ -49,12 +50,30 @@ const chunkSize = 4096;
 /** One reused buffer of code units, so decoding a name allocates only the string itself. */
 const units: number[] = [];
 
+/** The longest name the ASCII fast path decodes; longer names are rare. */
+const maxShortName = 64;
+
+/** One reused array of code units per length up to `maxShortName`, for the ASCII fast path. */
+const shortUnits: number[][] = Array.from({ length: maxShortName + 1 }, (_, length) => Array.from({ length }, () => 0));
+
+/** No index flagged, and the map that is never written, for name maps that are only skipped. */
+const noIndices = new Uint8Array(0);
+const noNames = new Map<number, string>();
+
 /**
  * A cursor over `bytes` that never reads at or past `end`. Reads past `end` fail as `truncated`
  * when `end` is the end of the input (the file stops early) and as `malformed` otherwise (the
  * content overruns the size its section declared).
  */
 export class ByteReader {
+  /**
+   * An empty reader that lives as long as the class. Every reader shares one V8 hidden class, and
+   * optimized code that reads readers depends on it; were no reader alive, a full garbage
+   * collection would drop that class and throw the optimized code away, and the next large module
+   * would be parsed in the interpreter, several times slower. This one keeps the class alive.
+   */
+  static readonly keepsShapeAlive: ByteReader = new ByteReader(new Uint8Array(0));
+
   /** The next byte to read. */
   offset: number;
   /** The first offset this reader may not read; a section's end while a section is read. */
@@ -184,6 +203,44 @@ export class ByteReader {
     return this.fail("malformed", "an integer's LEB128 encoding is longer than 5 bytes", start);
   }
 
+  /**
+   * Reads indices, unsigned LEB128 integers of at most 32 bits (core spec 5.2.2), into `values`
+   * while each is flagged 1 in `isAllowed`. Returns how many it read: `values.length`, or the
+   * position of the first index not allowed, which the reader then stands before. Costs a step
+   * per index, as `u32` does.
+   */
+  indices(values: Uint32Array, isAllowed: Uint8Array): number {
+    const bytes = this.bytes;
+    const end = this.end;
+    let at = this.offset;
+    let i = 0;
+    while (i < values.length) {
+      const entryAt = at;
+      let value: number;
+      // A vector of indices can have an entry per function of a module, so indices of one or two
+      // bytes (below 16384) are decoded without branches: whether the first byte has a successor
+      // is too random to predict. Longer ones, and the last byte before `end`, take `u32`.
+      if (at + 2 <= end && (bytes[at]! & bytes[at + 1]! & 0x80) === 0) {
+        const first = bytes[at]!;
+        const hasSecond = first >> 7;
+        value = (first & 0x7f) | ((bytes[at + 1]! << 7) & -hasSecond);
+        at += 1 + hasSecond;
+        this.steps++;
+      } else {
+        this.offset = at;
+        value = this.u32();
+        at = this.offset;
+      }
+      if (isAllowed[value] !== 1) {
+        at = entryAt;
+        break;
+      }
+      values[i++] = value;
+    }
+    this.offset = at;
+    return i;
+  }
+
   /** Reads a signed LEB128 integer of at most 32 bits (core spec 5.2.2), as a number. */
   s32(): number {
     return this.signed(32);
@@ -300,12 +357,70 @@ export class ByteReader {
   }
 
   /**
+   * Reads the `count` entries of a name map (core spec 7.4.1: an index, then a name) and decodes
+   * into `names` only the names whose index is flagged 1 in `isWanted`; the others are skipped by
+   * length. It costs the same steps as `u32` then `name` or `skipName` per entry.
+   */
+  nameMap(count: number, isWanted: Uint8Array, names: Map<number, string>): void {
+    const bytes = this.bytes;
+    for (let i = 0; i < count; i++) {
+      const at = this.offset;
+      // Fast path for the entries that make up most of a large module's name section: an
+      // unwanted index of up to 3 bytes and a name shorter than 128 bytes, wholly before `end`.
+      // Reading them without method calls and with one bounds check is what keeps skipping a
+      // hundred thousand function names cheap. Every other entry takes the checked reads below.
+      if (at + 4 <= this.end) {
+        let next = at + 1;
+        let byte = bytes[at]!;
+        let index = byte & 0x7f;
+        if (byte >= 0x80) {
+          byte = bytes[next++]!;
+          index |= (byte & 0x7f) << 7;
+          if (byte >= 0x80) {
+            byte = bytes[next++]!;
+            index |= (byte & 0x7f) << 14;
+          }
+        }
+        const length = bytes[next]!;
+        const after = next + 1 + length;
+        if (byte < 0x80 && length < 0x80 && after <= this.end && isWanted[index] !== 1) {
+          // The steps of the `u32`, `u32` and `skip` this entry stands for.
+          this.offset = after;
+          this.steps += 3;
+          continue;
+        }
+      }
+      const index = this.u32();
+      if (isWanted[index] === 1) names.set(index, this.name());
+      else this.skipName();
+    }
+  }
+
+  /** Moves past the `count` entries of a name map without decoding any name. */
+  skipNameMap(count: number): void {
+    this.nameMap(count, noIndices, noNames);
+  }
+
+  /**
    * Decodes well-formed UTF-8 (Unicode 15, table 3-7): no overlong forms, no surrogates, nothing
    * above U+10FFFF. Decoding by hand keeps `src/core` free of `TextDecoder`, which ES2022 lacks.
    */
   private decodeUtf8(start: number, end: number): string {
     const bytes = this.bytes;
     this.steps += end - start;
+    const length = end - start;
+    // Fast path for the short ASCII names that most modules consist of: their bytes are their
+    // code units, copied into an array of exactly their length so that no array is resized.
+    if (length <= maxShortName) {
+      const short = shortUnits[length]!;
+      let i = 0;
+      while (i < length) {
+        const byte = bytes[start + i]!;
+        if (byte >= 0x80) break;
+        short[i++] = byte;
+      }
+      if (i === length) return String.fromCharCode.apply(null, short);
+    }
     let text = "";
     units.length = 0;
     let at = start;

@@ -157,11 +157,23 @@ interface GlobalEntry {
 
 /** Everything read so far; the sections fill it in binary order. */
 class ModuleState {
+  /**
+   * An empty state that keeps the V8 hidden class of states alive across garbage collections, and
+   * with it the optimized code that depends on it; see `ByteReader.keepsShapeAlive`.
+   */
+  static readonly keepsShapeAlive: ModuleState = new ModuleState(new Uint8Array(0));
+
   readonly reader: ByteReader;
   /** The type index space; struct and array types of the GC proposal hold `undefined`. */
   readonly types: (FuncType | undefined)[] = [];
-  /** Type index of each function in the function index space, imports first. */
-  readonly funcTypeIndices: number[] = [];
+  /** Type index of each imported function, in the order of the function index space. */
+  readonly importedFuncTypeIndices: number[] = [];
+  /**
+   * Type index of each defined function, the function section's content. A typed array, because
+   * large modules define a hundred thousand functions and a number array would cost more memory
+   * and time to grow.
+   */
+  definedFuncTypeIndices = new Uint32Array(0);
   importedFuncCount = 0;
   definedFuncCount = 0;
   tableCount = 0;
@@ -183,6 +195,18 @@ class ModuleState {
 
   constructor(readonly bytes: Uint8Array) {
     this.reader = new ByteReader(bytes, headerSize);
+  }
+
+  /** The size of the function index space (core spec 5.5.1): imported functions, then defined ones. */
+  get funcCount(): number {
+    return this.importedFuncCount + this.definedFuncCount;
+  }
+
+  /** The type of a function in the function index space; `funcIndex` must be in range. */
+  funcTypeOf(funcIndex: number): FuncType {
+    const imported = this.importedFuncCount;
+    const typeIndex = funcIndex < imported ? this.importedFuncTypeIndices[funcIndex]! : this.definedFuncTypeIndices[funcIndex - imported]!;
+    return this.types[typeIndex]!;
   }
 }
 
@@ -451,11 +475,16 @@ function readFuncTypeIndex(state: ModuleState): number {
   const reader: ByteReader = state.reader;
   const at = reader.offset;
   const index = reader.u32();
-  if (index >= state.types.length) {
-    reader.fail("malformed", `type index ${index} is out of range: the module declares ${countOf(state.types.length, "type")}`, at);
-  }
-  if (state.types[index] === undefined) reader.fail("malformed", `type ${index} is not a function type`, at);
+  if (index >= state.types.length || state.types[index] === undefined) failFuncTypeIndex(state, index, at);
   return index;
+}
+
+/** Fails because the type index `index`, read at `at`, names no function type. */
+function failFuncTypeIndex(state: ModuleState, index: number, at: number): never {
+  if (index >= state.types.length) {
+    state.reader.fail("malformed", `type index ${index} is out of range: the module declares ${countOf(state.types.length, "type")}`, at);
+  }
+  return state.reader.fail("malformed", `type ${index} is not a function type`, at);
 }
 
 /** Import section (core spec 5.5.5), with tags from the exception-handling proposal. */
@@ -473,7 +502,7 @@ function readImportSection(state: ModuleState): void {
       case 0x00: {
         const typeIndex = readFuncTypeIndex(state);
         desc = { kind: "func", typeIndex, type: state.types[typeIndex]! };
-        state.funcTypeIndices.push(typeIndex);
+        state.importedFuncTypeIndices.push(typeIndex);
         state.importedFuncCount++;
         break;
       }
@@ -511,8 +540,21 @@ function readImportSection(state: ModuleState): void {
 function readFunctionSection(state: ModuleState): void {
   const reader: ByteReader = state.reader;
   const count = reader.count("functions");
+  const typeIndices = new Uint32Array(count);
+  if (reader.indices(typeIndices, funcTypeFlags(state)) < count) {
+    // The reader stands before the first index that names no function type: reading it again
+    // fails with the message that says why.
+    readFuncTypeIndex(state);
+  }
+  state.definedFuncTypeIndices = typeIndices;
   state.definedFuncCount = count;
-  for (let i = 0; i < count; i++) state.funcTypeIndices.push(readFuncTypeIndex(state));
+}
+
+/** A flag per type index, 1 for function types: the types a function may have. */
+function funcTypeFlags(state: ModuleState): Uint8Array {
+  const flags = new Uint8Array(state.types.length);
+  for (let i = 0; i < flags.length; i++) if (state.types[i] !== undefined) flags[i] = 1;
+  return flags;
 }
 
 /** Table section (core spec 5.5.7), including tables with an initializer (0x40 0x00, GC proposal). */
@@ -681,7 +723,7 @@ function readExportSection(state: ModuleState): void {
 function indexSpace(state: ModuleState, kind: ExternKind): [number, string, string] {
   switch (kind) {
     case "func":
-      return [state.funcTypeIndices.length, "function", "functions"];
+      return [state.funcCount, "function", "functions"];
     case "table":
       return [state.tableCount, "table", "tables"];
     case "memory":
@@ -743,11 +785,11 @@ interface NameInfo {
 }
 
 /**
- * Reads the name section (core spec 7.4.1) for the exported functions in `paramCounts` only.
- * It is debug information: when it is malformed it is ignored as a whole and the module still
- * loads, with `pN` parameter names.
+ * Reads the name section (core spec 7.4.1) for the functions flagged 1 in `isWanted` only: other
+ * functions' names are skipped by length, never decoded. It is debug information: when it is
+ * malformed it is ignored as a whole and the module still loads, with `pN` parameter names.
  */
-function readNameSection(state: ModuleState, paramCounts: Map<number, number>): NameInfo | undefined {
+function readNameSection(state: ModuleState, isWanted: Uint8Array): NameInfo | undefined {
   const range = state.nameSection;
   if (range === undefined) return undefined;
   const reader = new ByteReader(state.bytes, range.start, range.end);
@@ -763,8 +805,8 @@ function readNameSection(state: ModuleState, paramCounts: Map<number, number>): 
       const outerEnd = reader.end;
       reader.end = end;
       if (id === 0) info.moduleName = reader.name();
-      else if (id === 1) readFunctionNames(reader, paramCounts, info.functionNames);
-      else if (id === 2) readLocalNames(reader, paramCounts, info.paramNames);
+      else if (id === 1) reader.nameMap(reader.count("function names", 2), isWanted, info.functionNames);
+      else if (id === 2) readLocalNames(state, reader, isWanted, info.paramNames);
       else reader.skip(reader.remaining);
       if (reader.offset !== end) reader.fail("malformed", "a name subsection is not read exactly", reader.offset);
       reader.end = outerEnd;
@@ -778,27 +820,25 @@ function readNameSection(state: ModuleState, paramCounts: Map<number, number>): 
   }
 }
 
-/** Function names: a name map (core spec 7.4.1), decoded only for the wanted functions. */
-function readFunctionNames(reader: ByteReader, wanted: Map<number, number>, names: Map<number, string>): void {
-  const count = reader.count("function names", 2);
-  for (let i = 0; i < count; i++) {
-    const index = reader.u32();
-    if (wanted.has(index)) names.set(index, reader.name());
-    else reader.skipName();
-  }
-}
-
-/** Local names: an indirect name map (core spec 7.4.1); only parameters of wanted functions are decoded. */
-function readLocalNames(reader: ByteReader, wanted: Map<number, number>, names: Map<number, (string | undefined)[]>): void {
+/**
+ * Local names: an indirect name map (core spec 7.4.1). Only parameters of wanted functions are
+ * decoded; the local maps of other functions are skipped entry by entry without decoding.
+ */
+function readLocalNames(state: ModuleState, reader: ByteReader, isWanted: Uint8Array, names: Map<number, (string | undefined)[]>): void {
   const count = reader.count("functions with local names", 2);
   for (let i = 0; i < count; i++) {
     const funcIndex = reader.u32();
-    const paramCount = wanted.get(funcIndex);
     const locals = reader.count("local names", 2);
-    let params = paramCount === undefined ? undefined : names.get(funcIndex);
+    // An index past the function index space reads as undefined: not wanted.
+    if (isWanted[funcIndex] !== 1) {
+      reader.skipNameMap(locals);
+      continue;
+    }
+    const paramCount = state.funcTypeOf(funcIndex).params.length;
+    let params = names.get(funcIndex);
     for (let j = 0; j < locals; j++) {
       const localIndex = reader.u32();
-      if (paramCount !== undefined && localIndex < paramCount) {
+      if (localIndex < paramCount) {
         params ??= [];
         params[localIndex] = reader.name();
       } else {
@@ -809,43 +849,28 @@ function readLocalNames(reader: ByteReader, wanted: Map<number, number>, names: 
   }
 }
 
-/** Turns what the sections said into the explorer's view of the module. */
+/**
+ * Turns what the sections said into the explorer's view of the module. It runs once per parse,
+ * often before V8 has optimized it, so the work per export lives in small functions that are.
+ */
 function buildModuleInfo(state: ModuleState): ModuleInfo {
-  const typeOf = (funcIndex: number): FuncType => state.types[state.funcTypeIndices[funcIndex]!]!;
-  const paramCounts = new Map<number, number>();
-  for (const exported of state.exports) {
-    if (exported.kind === "func") paramCounts.set(exported.index, typeOf(exported.index).params.length);
-  }
-  const names = readNameSection(state, paramCounts);
-
+  const names = readNameSection(state, exportedFuncFlags(state));
   // Parameter names are built once per function and shared by its exports, so re-exporting a
   // function many times costs one name list, not one per export.
-  const paramNamesByFunc = new Map<number, string[]>();
-  const defaultNames = new Map<number, string[]>();
+  const paramNames: ParamNameCache = { byFunc: new Map(), byCount: new Map() };
   const functions: ExportedFunction[] = [];
   const globals: ExportedGlobal[] = [];
   let hasStart = false;
   let hasInitialize = false;
-  for (const exported of state.exports) {
+  const exports = state.exports;
+  for (let i = 0; i < exports.length; i++) {
+    const exported = exports[i]!;
     switch (exported.kind) {
-      case "func": {
-        const funcIndex = exported.index;
-        const type = typeOf(funcIndex);
-        const given = names?.paramNames.get(funcIndex);
-        const fn: ExportedFunction = {
-          name: exported.name,
-          funcIndex,
-          type,
-          paramNames: paramNamesFor(state, funcIndex, type.params.length, given, paramNamesByFunc, defaultNames),
-          isImported: funcIndex < state.importedFuncCount,
-        };
-        const debugName = names?.functionNames.get(funcIndex);
-        if (debugName) fn.debugName = debugName;
-        functions.push(fn);
+      case "func":
+        functions.push(exportedFunction(state, exported.name, exported.index, names, paramNames));
         if (exported.name === "_start") hasStart = true;
         if (exported.name === "_initialize") hasInitialize = true;
         break;
-      }
       case "memory":
         state.memories[exported.index]!.exportNames.push(exported.name);
         break;
@@ -875,6 +900,35 @@ function buildModuleInfo(state: ModuleState): ModuleInfo {
   return module;
 }
 
+/** A flag per function index, 1 for exported functions: the functions whose names are read. */
+function exportedFuncFlags(state: ModuleState): Uint8Array {
+  const isExported = new Uint8Array(state.funcCount);
+  const exports = state.exports;
+  for (let i = 0; i < exports.length; i++) {
+    const exported = exports[i]!;
+    if (exported.kind === "func") isExported[exported.index] = 1;
+  }
+  return isExported;
+}
+
+/** Parameter name lists already built: by function for names from the name section, by count for `pN`. */
+interface ParamNameCache {
+  byFunc: Map<number, string[]>;
+  byCount: Map<number, string[]>;
+}
+
+/** One exported function with its type and names. */
+function exportedFunction(state: ModuleState, name: string, funcIndex: number, names: NameInfo | undefined, cache: ParamNameCache): ExportedFunction {
+  const type = state.funcTypeOf(funcIndex);
+  const paramNames = paramNamesFor(state, funcIndex, type.params.length, names?.paramNames.get(funcIndex), cache);
+  const isImported = funcIndex < state.importedFuncCount;
+  const debugName = names?.functionNames.get(funcIndex);
+  // Each shape is written out whole rather than `debugName` added later: V8 keeps a literal's
+  // hidden class alive, but not one reached by adding a property, and optimized code that
+  // depends on a hidden class is thrown away when a garbage collection drops it.
+  return debugName ? { name, funcIndex, type, paramNames, isImported, debugName } : { name, funcIndex, type, paramNames, isImported };
+}
+
 /** WASI's conventions: a command exports `_start`, a reactor exports `_initialize`. */
 function binaryKind(hasStart: boolean, hasInitialize: boolean): BinaryKind {
   if (hasStart && hasInitialize) return "ambiguous";
@@ -892,16 +946,15 @@ function paramNamesFor(
   funcIndex: number,
   count: number,
   given: (string | undefined)[] | undefined,
-  byFunc: Map<number, string[]>,
-  byCount: Map<number, string[]>,
+  cache: ParamNameCache,
 ): string[] {
-  const cache = given === undefined ? byCount : byFunc;
+  const byKey = given === undefined ? cache.byCount : cache.byFunc;
   const key = given === undefined ? count : funcIndex;
-  let names = cache.get(key);
+  let names = byKey.get(key);
   if (names === undefined) {
     names = given === undefined ? defaultParamNames(count) : uniqueParamNames(count, given);
     state.extraSteps += count;
-    cache.set(key, names);
+    byKey.set(key, names);
   }
   state.extraSteps++;
   return names;
@@ -914,11 +967,32 @@ function defaultParamNames(count: number): string[] {
   return names;
 }
 
+/** Most functions have few parameters, each with its own name: comparing pairs then costs less than a set. */
+const maxParamsComparedInPairs = 16;
+
+/**
+ * The given names as they are when every parameter has a non-empty name of its own, as compilers
+ * write them; `undefined` when a name is missing or repeated, or there are too many to compare.
+ */
+function distinctParamNames(count: number, given: (string | undefined)[]): string[] | undefined {
+  if (count > maxParamsComparedInPairs) return undefined;
+  const names: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = given[i];
+    if (!name) return undefined;
+    for (let j = 0; j < i; j++) if (names[j] === name) return undefined;
+    names.push(name);
+  }
+  return names;
+}
+
 /**
  * Parameter names from the name section, made unique and non-empty so the UI can use them as
  * labels and keys: an empty or repeated name falls back to `pN` (or `pN_2`, … if that is taken).
  */
 function uniqueParamNames(count: number, given: (string | undefined)[]): string[] {
+  const named = distinctParamNames(count, given);
+  if (named !== undefined) return named;
   const used = new Set<string>();
   const names: string[] = [];
   for (let i = 0; i < count; i++) {

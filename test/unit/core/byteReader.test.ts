@@ -221,6 +221,136 @@ describe("ByteReader", () => {
       r.skipName();
       assert.equal(r.u8(), 0x07);
     });
+
+    it("decodes ASCII names of every length up to and past 64 bytes, the longest the fast path takes", () => {
+      for (let length = 0; length <= 70; length++) {
+        const text = Array.from({ length }, (_, i) => String.fromCharCode(0x20 + ((i * 7 + length) % 95))).join("");
+        const r = reader([...uleb(length), ...Buffer.from(text, "latin1")]);
+        assert.equal(r.name(), text);
+        assert.ok(r.isAtEnd);
+      }
+    });
+
+    it("decodes short names that turn non-ASCII at their last byte, and rejects them when that byte is invalid", () => {
+      assert.equal(reader([0x04, 0x61, 0x62, 0xc3, 0xa9]).name(), "abé");
+      assert.equal(reader([0x03, 0x61, 0x62, 0x7f]).name(), "ab\u007f");
+      const error = failure(() => reader([0x03, 0x61, 0x62, 0x80]).name());
+      assert.equal(error.code, "malformed");
+      assert.equal(error.offset, 3);
+    });
+  });
+
+  describe("name maps (core spec 7.4.1)", () => {
+    /** A name map's entries (without its count) and the names it gives. */
+    function nameMap(entries: [number, number[]][]): number[] {
+      return entries.flatMap(([index, bytes]) => [...uleb(index), ...uleb(bytes.length), ...bytes]);
+    }
+    const ascii = (length: number, fill = 0x61): number[] => Array<number>(length).fill(fill);
+    // Indices of 1 to 5 bytes and names on both sides of 128 bytes, where the length needs a
+    // second byte; the last entries sit within 4 bytes of the end of the input.
+    const entries: [number, number[]][] = [
+      [0, ascii(3)],
+      [127, ascii(127, 0x62)],
+      [128, ascii(128, 0x63)],
+      [16_383, [0xff, 0xfe]],
+      [16_384, ascii(200, 0x64)],
+      [2 ** 21, [0xc3, 0xa9]],
+      [2 ** 28, ascii(1, 0x65)],
+      [5, []],
+      [6, ascii(1, 0x66)],
+    ];
+    const wanted = new Uint8Array(20_000);
+    for (const index of [0, 128, 16_384, 6]) wanted[index] = 1;
+
+    it("decodes the names of wanted indices only, never the others, whatever their sizes", () => {
+      const r = reader(nameMap(entries));
+      const names = new Map<number, string>();
+      r.nameMap(entries.length, wanted, names);
+      assert.ok(r.isAtEnd);
+      assert.deepEqual(
+        [...names],
+        [
+          [0, "aaa"],
+          [128, "c".repeat(128)],
+          [16_384, "d".repeat(200)],
+          [6, "f"],
+        ],
+      );
+    });
+
+    it("costs the steps of reading each entry with u32 and name or skipName", () => {
+      const bytes = nameMap(entries);
+      const fast = reader(bytes);
+      fast.nameMap(entries.length, wanted, new Map());
+      const slow = reader(bytes);
+      for (let i = 0; i < entries.length; i++) {
+        if (wanted[slow.u32()] === 1) slow.name();
+        else slow.skipName();
+      }
+      assert.equal(fast.steps, slow.steps);
+    });
+
+    it("skips every entry of a map it only moves past, invalid UTF-8 included", () => {
+      const r = reader([...nameMap(entries), 0x2a]);
+      r.skipNameMap(entries.length);
+      assert.equal(r.u8(), 0x2a);
+    });
+
+    it("fails as truncated when a skipped name runs past the end of the input", () => {
+      const error = failure(() => reader([...nameMap([[1, ascii(2)]]), 0x02, 0x05, 0x61]).skipNameMap(2));
+      assert.equal(error.code, "truncated");
+      assert.equal(error.offset, 7, "the end of the input");
+    });
+
+    it("fails as malformed when a skipped name runs past a section's end inside the input", () => {
+      const bytes = Uint8Array.from([0x02, 0x05, 0x61, 0x62, 0x63, 0x64, 0x65, 0x66]);
+      const error = failure(() => new ByteReader(bytes, 0, 6).skipNameMap(1));
+      assert.equal(error.code, "malformed");
+      assert.equal(error.offset, 6);
+    });
+  });
+
+  describe("vectors of indices", () => {
+    const allowAll = new Uint8Array(2 ** 22).fill(1);
+
+    it("reads indices of one to five bytes, padded encodings included, up to the last byte", () => {
+      const bytes = [0x00, 0x7f, 0x80, 0x01, 0xff, 0x7f, 0x80, 0x80, 0x01, 0x85, 0x80, 0x80, 0x80, 0x00, 0x81, 0x00, 0x03];
+      const values = new Uint32Array(7);
+      const r = reader(bytes);
+      assert.equal(r.indices(values, allowAll), 7);
+      assert.deepEqual([...values], [0, 127, 128, 16_383, 16_384, 5, 1]);
+      assert.equal(r.offset, bytes.length - 1);
+      assert.equal(r.steps, 7);
+    });
+
+    it("reads a one-byte index that is the last byte of the input", () => {
+      const values = new Uint32Array(2);
+      const r = reader([0x80, 0x02, 0x09]);
+      assert.equal(r.indices(values, allowAll), 2);
+      assert.deepEqual([...values], [256, 9]);
+      assert.ok(r.isAtEnd);
+    });
+
+    it("stops before the first index that is not allowed", () => {
+      const isAllowed = Uint8Array.from([1, 1, 0, 1]);
+      const values = new Uint32Array(4);
+      const r = reader([0x01, 0x81, 0x00, 0x02, 0x03]);
+      assert.equal(r.indices(values, isAllowed), 2);
+      assert.equal(r.offset, 3);
+      assert.equal(r.u32(), 2);
+    });
+
+    it("treats an index past the flags as not allowed", () => {
+      const r = reader([0x00, 0x80, 0x01]);
+      assert.equal(r.indices(new Uint32Array(2), Uint8Array.from([1])), 1);
+      assert.equal(r.offset, 1);
+    });
+
+    it("fails as truncated when the input ends inside an index", () => {
+      const error = failure(() => reader([0x05, 0x80]).indices(new Uint32Array(2), allowAll));
+      assert.equal(error.code, "truncated");
+      assert.equal(error.offset, 2);
+    });
   });
 
   describe("steps", () => {

@@ -146,6 +146,49 @@ describe("parseModule", () => {
     });
   });
 
+  describe("function section", () => {
+    /** A module whose type `index` has `params` i32 parameters, among `typeCount` types of () -> (). */
+    function manyTypes(typeCount: number, params: Map<number, number>): number[] {
+      return typeSection(...Array.from({ length: typeCount }, (_, index) => funcType(Array<number>(params.get(index) ?? 0).fill(i32))));
+    }
+
+    it("reads type indices of one, two and three bytes, padded encodings included", () => {
+      const params = new Map([[127, 1], [128, 2], [16_383, 3], [16_384, 4], [19_999, 5]]);
+      // 128 and 127 again, padded to three bytes: still valid LEB128 (core spec 5.2.2).
+      const entries = [...[127, 128, 16_383, 16_384, 19_999].map((t) => uleb(t)), [0x80, 0x81, 0x00], [0xff, 0x80, 0x00]];
+      const module = parseOk(
+        binary(
+          manyTypes(20_000, params),
+          section(3, vec(entries)),
+          exportSection(...entries.map((_, f) => exportFunc(`f${f}`, f))),
+          codeSection(entries.length),
+        ),
+      );
+      assert.deepEqual(
+        module.functions.map((f) => f.type.params.length),
+        [1, 2, 3, 4, 5, 2, 1],
+      );
+    });
+
+    it("reports the first type index out of range at its own offset, after two-byte indices", () => {
+      const types = manyTypes(200, new Map());
+      const bytes = binary(types, section(3, vec([uleb(199), uleb(150), uleb(200), uleb(1)])), codeSection(4));
+      const error = parseError(bytes);
+      assert.match(error.message, /type index 200 is out of range: the module declares 200 types/);
+      // Header, type section, the function section's id, size and count, then two 2-byte entries.
+      assert.equal(error.offset, 8 + types.length + 3 + 4);
+      assert.equal(error.section, "function");
+    });
+
+    it("reports a two-byte type index that names a struct as not a function type", () => {
+      const struct = [0x5f, ...vec([[i32, 0x01]])];
+      const types = section(1, vec([...Array.from({ length: 130 }, () => funcType([])), struct]));
+      const error = parseError(binary(types, section(3, vec([uleb(0), uleb(130)])), codeSection(2)));
+      assert.match(error.message, /type 130 is not a function type/);
+      assert.equal(error.offset, 8 + types.length + 3 + 1);
+    });
+  });
+
   describe("imports", () => {
     const cases: { title: string; wat: string; expected: Import }[] = [
       {
@@ -353,6 +396,69 @@ describe("parseModule", () => {
         assert.deepEqual(module.customSections, ["name"]);
       });
     }
+
+    describe("of exported functions among 20,000", () => {
+      const functionCount = 20_000;
+      // Indices whose LEB128 takes one, two and three bytes, on both sides of each boundary.
+      const exported = [0, 127, 128, 16_383, 16_384, functionCount - 1];
+      const isExported = new Set(exported);
+      const invalidUtf8 = [0xc0, 0xff];
+      const functionNames: [number, number[]][] = Array.from({ length: functionCount }, (_, index) => [index, utf8(`fn_${index}`)]);
+      functionNames[5] = [5, invalidUtf8];
+      functionNames[16_383] = [16_383, utf8("long_".repeat(30))];
+      functionNames[functionCount - 1] = [functionCount - 1, utf8("é".repeat(100))];
+      // A name for an index past the function index space, as a stripped module may keep.
+      functionNames.push([2 ** 31, utf8("gone")]);
+      const localNames: [number, [number, number[]][]][] = [
+        [127, [[1, utf8("right")]]],
+        [128, [[0, utf8("x")], [1, utf8("y")], [2, utf8("local")]]],
+        [200, [[0, invalidUtf8]]],
+        [functionCount - 1, [[0, utf8("ü")], [1, utf8("ü")]]],
+        [functionCount + 10, [[0, invalidUtf8]]],
+      ];
+      const nameMap = (entries: [number, number[]][]): number[] => vec(entries.map(([index, bytes]) => [...uleb(index), ...uleb(bytes.length), ...bytes]));
+      const nameSection = customSection(
+        "name",
+        [
+          ...nameSubsection(1, nameMap(functionNames)),
+          ...nameSubsection(2, vec(localNames.map(([index, locals]) => [...uleb(index), ...nameMap(locals)]))),
+        ],
+      );
+      let module: ModuleInfo;
+
+      before(() => {
+        module = parseOk(
+          binary(
+            typeSection(funcType([]), funcType([i32, i32])),
+            functionSection(...Array.from({ length: functionCount }, (_, index) => (isExported.has(index) ? 1 : 0))),
+            exportSection(...exported.map((index) => exportFunc(`export_${index}`, index))),
+            codeSection(functionCount),
+            nameSection,
+          ),
+        );
+      });
+
+      it("gives each exported function its own name, whatever the size of its index and name", () => {
+        assert.deepEqual(
+          module.functions.map((f) => [f.name, f.debugName]),
+          [
+            ["export_0", "fn_0"],
+            ["export_127", "fn_127"],
+            ["export_128", "fn_128"],
+            ["export_16383", "long_".repeat(30)],
+            ["export_16384", "fn_16384"],
+            [`export_${functionCount - 1}`, "é".repeat(100)],
+          ],
+        );
+      });
+
+      it("reads parameter names of exported functions only: invalid names of other functions do not matter", () => {
+        assert.deepEqual(
+          module.functions.map((f) => f.paramNames),
+          [["p0", "p1"], ["p0", "right"], ["x", "y"], ["p0", "p1"], ["p0", "p1"], ["ü", "p1"]],
+        );
+      });
+    });
 
     it("skips name subsections it does not read (labels, types, tags, …)", () => {
       const module = parseOk(

@@ -1,7 +1,8 @@
 /**
  * Calls that pass values through linear memory: the tagged convention and the module's own
  * allocator. Each writes only after checking that its bytes fit, snapshots what it will compare,
- * calls, decodes, and reports the memory map of the call. It holds no state between calls.
+ * calls, decodes, and reports the memory map of the call. The copy of all of memory that watched
+ * calls compare with is the reactor's (see changeDetector.ts); this file keeps no state.
  */
 import {
   allocCallArgs,
@@ -20,6 +21,7 @@ import { decodeTagged, describeTaggedCode, encodeTagged, type TaggedArg, type Ta
 import { diffBytes, findOverlaps, formatOffset, type ByteRange, type MemoryFacts } from "../../src/core/layout";
 import type { Allocation, CallEnding, DecodedResult, MemoryReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo, ValType } from "../../src/core/wasm/types";
+import type { ChangeDetector } from "./changeDetector";
 
 /** What the memory calls need of a reactor. */
 export interface ReactorAccess {
@@ -29,6 +31,10 @@ export interface ReactorAccess {
   invoke(exportName: string, args: unknown[]): { ok: true; raw: unknown } | { ok: false; ending: CallEnding };
   /** Reads an exported integer global (`__heap_base`), when there is one. */
   readGlobal(name: string): number | undefined;
+  /** How many times this instance has invoked an export: any invocation may have changed memory. */
+  invocations(): number;
+  /** This instance's change detector, which keeps the copy of memory watched calls compare with. */
+  changes: ChangeDetector;
 }
 
 /** A memory call's ending, the wasm arguments it passed, and its memory map. */
@@ -39,6 +45,9 @@ export interface MemoryCallResult {
 }
 
 const pageBytes = 65536;
+
+/** Past this many changed ranges, the last one covers every later change (see `diffBytes`). */
+const maxChangedRanges = 10_000;
 
 /**
  * The least area compared before and after a tagged call, from the start offset: results usually
@@ -67,30 +76,28 @@ function makeRoom(memory: WebAssembly.Memory, end: number, module: ModuleInfo, w
   }
 }
 
-/**
- * One buffer reused for whole-memory snapshots: a fresh allocation of hundreds of megabytes costs
- * ten times the copy itself (the pages must be mapped and zeroed first).
- */
-let wholeMemorySnapshot: Uint8Array | undefined;
-
-/** Copies the watched areas (the whole memory when asked). */
-function snapshot(memory: WebAssembly.Memory, areas: ByteRange[]): Uint8Array[] {
-  return areas.map(({ offset, size }) => {
-    const live = new Uint8Array(memory.buffer, offset, size);
-    if (offset !== 0 || size !== memory.buffer.byteLength || size < 1 << 20) return live.slice();
-    if (wholeMemorySnapshot?.length !== size) wholeMemorySnapshot = new Uint8Array(size);
-    wholeMemorySnapshot.set(live);
-    return wholeMemorySnapshot;
-  });
+/** Writes argument bytes into memory and into the change detector's copy, so they do not show as changed. */
+function writeArgument(access: ReactorAccess, memory: WebAssembly.Memory, offset: number, bytes: Uint8Array): void {
+  new Uint8Array(memory.buffer).set(bytes, offset);
+  access.changes.wrote(offset, bytes);
 }
 
-/** Compares the watched areas with their snapshots; memory may have grown meanwhile. */
-function compare(memory: WebAssembly.Memory, areas: ByteRange[], before: Uint8Array[], isWholeMemory: boolean): ByteRange[] {
-  const all = new Uint8Array(memory.buffer);
-  return areas.flatMap(({ offset, size }, i) => {
-    const end = isWholeMemory ? all.length : Math.min(offset + size, all.length);
-    return diffBytes(before[i], all.subarray(offset, end), offset, { maxRanges: 10_000 });
-  });
+/**
+ * What a call compares: all of memory through the reactor's change detector, or copies of a few
+ * areas taken now. `changed()` runs after the call; memory may have grown meanwhile.
+ */
+function watch(access: ReactorAccess, memory: WebAssembly.Memory, areas: ByteRange[] | "all"): { changed(): ByteRange[] } {
+  if (areas === "all") {
+    access.changes.prepare(memory, access.invocations());
+    return { changed: () => access.changes.collect(memory, access.invocations(), maxChangedRanges) };
+  }
+  const before = areas.map(({ offset, size }) => new Uint8Array(memory.buffer, offset, size).slice());
+  return {
+    changed() {
+      const all = new Uint8Array(memory.buffer);
+      return areas.flatMap(({ offset, size }, i) => diffBytes(before[i], all.subarray(offset, Math.min(offset + size, all.length)), offset, { maxRanges: maxChangedRanges }));
+    },
+  };
 }
 
 function memoryFacts(access: ReactorAccess): MemoryFacts {
@@ -121,8 +128,7 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
   const { memory } = access;
   if (!memory) return refuse("The module has no memory to watch.");
   const before = memory.buffer.byteLength;
-  const areas = [{ offset: 0, size: before }];
-  const snapshots = snapshot(memory, areas);
+  const watching = watch(access, memory, "all");
   const invoked = access.invoke(fn.name, args.map((a) => a.value));
   const ending: CallEnding = invoked.ok ? { status: "returned", results: resultValues(fn.type.results, invoked.raw) } : invoked.ending;
   const report: MemoryReport = {
@@ -130,7 +136,7 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
     writtenBytes: [],
     results: [],
     watched: [{ offset: 0, size: memory.buffer.byteLength }],
-    changed: compare(memory, areas, snapshots, true),
+    changed: watching.changed(),
     isWholeMemoryWatched: true,
     allocations: [],
     warnings: memory.buffer.byteLength > before ? [`Memory grew from ${before} to ${memory.buffer.byteLength} bytes during the call.`] : [],
@@ -159,13 +165,15 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   const warnings = findOverlaps(regions, memoryFacts(access)).map((w) => w.message);
   if (room.grewBy) warnings.push(`Memory grew by ${room.grewBy} page(s) to make room for the arguments.`);
 
-  new Uint8Array(memory.buffer).set(bytes, startOffset);
   const areas = watchAllMemory
     ? [{ offset: 0, size: memory.buffer.byteLength }]
     : [{ offset: startOffset, size: Math.min(Math.max(2 * bytes.length, taggedWatchBytes), memory.buffer.byteLength - startOffset) }];
-  const snapshots = snapshot(memory, areas);
+  // All of memory is watched from before the arguments are written, which the copy then mirrors.
+  const watching = watchAllMemory ? watch(access, memory, "all") : undefined;
+  writeArgument(access, memory, startOffset, bytes);
+  const changes = watching ?? watch(access, memory, areas);
   const invoked = access.invoke(fn.name, []);
-  const changed = compare(memory, areas, snapshots, watchAllMemory);
+  const changed = changes.changed();
   const report: MemoryReport = { written: regions, writtenBytes: [{ offset: startOffset, bytes }], results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
   if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
 
@@ -241,14 +249,15 @@ export function callWithAllocator(
     release(planned.allocations);
     return refuse(finished.reason);
   }
-  const view = new Uint8Array(memory.buffer);
-  planned.allocations.forEach((request, i) => view.set(request.bytes, pointers[i]));
   const warnings = finished.warnings.map((w) => w.message);
   // A result that points into memory may point anywhere the export wrote, so then all of memory
   // is compared: otherwise the bytes it returned would show as unchanged.
   const isWholeMemory = watchAllMemory || plan.result.kind !== "plain";
   const areas = isWholeMemory ? [{ offset: 0, size: memory.buffer.byteLength }] : allocations.map((a) => ({ offset: a.pointer, size: a.size }));
-  const snapshots = snapshot(memory, areas);
+  // All of memory is watched from before the arguments are written, which the copy then mirrors.
+  const watching = isWholeMemory ? watch(access, memory, "all") : undefined;
+  planned.allocations.forEach((request, i) => writeArgument(access, memory, pointers[i], request.bytes));
+  const changes = watching ?? watch(access, memory, areas);
   const args = asWasmValues(fn.type.params, finished.args);
   const invoked = access.invoke(fn.name, finished.args);
   const report: MemoryReport = {
@@ -256,7 +265,7 @@ export function callWithAllocator(
     writtenBytes: planned.allocations.map((request, i) => ({ offset: pointers[i], bytes: request.bytes })),
     results: [],
     watched: areas,
-    changed: compare(memory, areas, snapshots, isWholeMemory),
+    changed: changes.changed(),
     isWholeMemoryWatched: isWholeMemory,
     allocations,
     warnings,

@@ -8,6 +8,7 @@ import type { WasmValue } from "../../src/core/abi/numbers";
 import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
+import { ChangeDetector } from "./changeDetector";
 import { callPlainWatched, callTagged, callWithAllocator, type MemoryCallResult, type ReactorAccess } from "./memoryCall";
 import { classifyTrap, exitCodeOf, MissingImportError } from "./trap";
 
@@ -142,6 +143,9 @@ export class Reactor {
   private readonly output = new OutputSink();
   private instance?: WebAssembly.Instance;
   private memory?: WebAssembly.Memory;
+  /** Exports invoked so far: the change detector trusts its copy of memory only while this stays put. */
+  private invocations = 0;
+  private readonly changes = new ChangeDetector();
 
   private constructor(readonly module: ModuleInfo) {}
 
@@ -298,6 +302,7 @@ export class Reactor {
   /** Calls an export with raw values, turning a trap or an exit into the call's ending. */
   private invoke(exportName: string, args: unknown[]): { ok: true; raw: unknown } | { ok: false; ending: CallEnding } {
     const callable = this.exports[exportName] as (...a: unknown[]) => unknown;
+    this.invocations++;
     try {
       return { ok: true, raw: callable(...args) };
     } catch (thrown) {
@@ -317,6 +322,8 @@ export class Reactor {
         const global = this.exports[name];
         return global instanceof WebAssembly.Global && typeof global.value === "number" ? global.value >>> 0 : undefined;
       },
+      invocations: () => this.invocations,
+      changes: this.changes,
     };
   }
 }

@@ -21,6 +21,9 @@ export function memoryModuleWat(pages) {
     (i32.add (local.get $a) (local.get $b)))
   (func (export "poke") (param $address i32) (param $value i32)
     (i32.store8 (local.get $address) (local.get $value)))
+  ;; Writes \$value to every byte, so that every page holds data (untouched pages read as free zeros).
+  (func (export "fill") (param $value i32)
+    (memory.fill (i32.const 0) (local.get $value) (i32.shl (memory.size) (i32.const 16))))
   ;; Tags: 1, 2 take 5 bytes; 3 takes 5 + n; 4, 5 take 5 + 4n; 0xFF ends the list; else error 5.
   (func (export "echo") (result i32)
     (local $p i32) (local $tag i32) (local $n i32)

@@ -41,8 +41,11 @@ average is printed above the table.
   \`add(2, 3)\` and tagged \`echo\` alternate between them.
 - **Change detection**: the product worker plus a side channel (bench/browser/probeWorker.ts: the
   unchanged product worker, and a \`MessagePort\` request that times \`Uint8Array.prototype.set\` of the
-  live memory into a warmed buffer). Detection time = the worker's own \`durationMs\` of a watched call
-  minus that of the same call unwatched (\`poke\` changes one byte).
+  live memory into a warmed buffer). Memory is grown to 256 MiB and \`fill\` writes every byte first,
+  so that no page is an untouched zero page (those cost either side almost nothing). Detection time =
+  the worker's own \`durationMs\` of a watched call minus that of the same call unwatched (\`poke\`
+  changes one byte). With the setting on, watched calls follow each other; the first watched call after
+  unwatched ones also brings the detector's copy of memory up to date, and is shown as context.
 - **Memory view**: the real page with a module whose memory is 1 GiB. First paint: from the memory
   section becoming visible (load handled) to the first visible row showing bytes, plus the rest of the
   frame that paints it. Scrolling: wheel events on the grid, one per frame (100 px, then ~5 MiB jumps); per frame,

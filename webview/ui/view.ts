@@ -71,6 +71,9 @@ export class View {
       h("div", { className: "columns" }, this.exportList.element, h("div", { className: "main-column" }, this.form.element, this.outcome, this.history)),
       this.memorySection,
       this.details,
+      // Text in the editor font, laid out off screen from the start: the first use of a font costs
+      // its lookup and first shaping, which the memory view would otherwise pay when it first shows.
+      h("span", { className: "font-warmup", "aria-hidden": "true" }, "0123456789abcdef ·.Offset"),
     );
     root.removeAttribute("aria-busy");
   }

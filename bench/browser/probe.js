@@ -137,7 +137,7 @@
       const bytes = staged[key];
       delete staged[key];
       // Listed: the list holds every export (it draws only the rows in view) and shows the first.
-      const listed = when(() => document.querySelector(`.export-list > li[aria-posinset="1"][aria-setsize="${expectedExports}"]`) !== null);
+      const listed = when(() => Number(document.querySelector('.export-list > li[aria-posinset="1"]')?.getAttribute("aria-setsize")) >= expectedExports);
       const started = performance.now();
       postOpen(fileName, bytes);
       const at = await listed;

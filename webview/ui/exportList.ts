@@ -8,8 +8,8 @@ import type { ExportedFunction } from "../../src/core/wasm/types";
 import { h, icon } from "./dom";
 import { signatureText } from "./format";
 
-/** Rows drawn before the list has been laid out: more than 60% of any window's height holds. */
-const firstRows = 40;
+/** Rows drawn before the list has been laid out: enough for its 60% of the window at a small font. */
+const firstRows = () => Math.ceil((0.6 * window.innerHeight) / 28) + overscan;
 /** Rows drawn beyond each edge of the view, so that a short scroll shows no gap. */
 const overscan = 8;
 /** Below this many exports the filter box would only take room. */
@@ -108,7 +108,7 @@ export class ExportList {
       this.pendingReveal = undefined;
     }
     let first = 0;
-    let last = Math.min(this.shown.length, firstRows) - 1;
+    let last = Math.min(this.shown.length, firstRows()) - 1;
     if (this.rowPx > 0) {
       first = Math.max(0, Math.floor(this.scrollTop / this.rowPx) - overscan);
       last = Math.min(this.shown.length - 1, Math.ceil((this.scrollTop + this.viewportPx) / this.rowPx) + overscan);

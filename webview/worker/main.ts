@@ -4,6 +4,7 @@
  */
 import { isRpcRequest, serveRpc } from "../../src/core/rpc";
 import { createHandlers, transferOf } from "./handlers";
+import { warmUpParser } from "./warmUp";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -17,3 +18,6 @@ self.onmessage = (event: MessageEvent<unknown>) => {
   }
   void serve(event.data);
 };
+
+// After the first task, so that a request already waiting is not held up by the warm-up.
+setTimeout(warmUpParser, 0);

@@ -5,36 +5,11 @@
  * It does not decide which calls are watched (memoryCall.ts does).
  */
 import { diffBytes, type ByteRange } from "../../src/core/layout";
+import { name, section, uleb, vec } from "./wasmEncoding";
 
 /** The unit of the coarse search; a wasm page (64 KiB) holds a whole number of them. */
 const blockBytes = 64;
 const pageBytes = 65536;
-
-/** Unsigned LEB128 (WebAssembly core spec 5.2.2). */
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    const byte = value & 0x7f;
-    value = Math.floor(value / 128);
-    out.push(value === 0 ? byte : byte | 0x80);
-  } while (value !== 0);
-  return out;
-}
-
-/** A name: its UTF-8 length, then its bytes (spec 5.2.4); the kernel's names are ASCII. */
-function name(text: string): number[] {
-  return [...uleb(text.length), ...Array.from(text, (c) => c.charCodeAt(0))];
-}
-
-/** A vector: its length, then its items (spec 5.1.3). */
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-/** A section: its id and byte length, then its contents (spec 5.5.2). */
-function section(id: number, contents: number[]): number[] {
-  return [id, ...uleb(contents.length), ...contents];
-}
 
 /** The opcodes the kernel uses (spec 5.4). SIMD ones follow the 0xfd prefix. */
 const op = {

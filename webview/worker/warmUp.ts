@@ -11,7 +11,11 @@ const typeCount = 300;
 const functionCount = 12_000;
 const exportEvery = 20;
 
-/** A growable byte buffer with the binary format's encodings (core spec 5.1–5.2). */
+/**
+ * A growable byte buffer with the binary format's encodings (core spec 5.1–5.2). The module is
+ * hundreds of kilobytes, so it is written in place: the array-building helpers of wasmEncoding.ts,
+ * fine for a small kernel, would take a hundred milliseconds here.
+ */
 class Bytes {
   bytes = new Uint8Array(1 << 16);
   length = 0;

@@ -8,10 +8,10 @@ import type { ExportedFunction } from "../../src/core/wasm/types";
 import { h, icon } from "./dom";
 import { signatureText } from "./format";
 
-/** Rows drawn before the list has been laid out: enough for its 60% of the window at a small font. */
-const firstRows = () => Math.ceil((0.6 * window.innerHeight) / 28) + overscan;
 /** Rows drawn beyond each edge of the view, so that a short scroll shows no gap. */
 const overscan = 8;
+/** Rows drawn before the list has been laid out: enough for its 60% of the window at a small font. */
+const firstRows = () => Math.ceil((0.6 * window.innerHeight) / 28) + overscan;
 /** Below this many exports the filter box would only take room. */
 const filterFrom = 9;
 

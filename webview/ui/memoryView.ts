@@ -387,12 +387,19 @@ export class MemoryView {
     this.scheduleFetch();
   }
 
-  /** Takes bytes read without asking (a load report carries the first block), sparing a round trip. */
+  /**
+   * Takes bytes read from the current memory, by the view's own reads or without asking (a load
+   * report carries the first block, sparing a round trip), and repaints.
+   */
   accept(win: MemoryWindow): void {
     if (win.offset % blockBytes !== 0) return;
-    for (let at = 0; at < win.bytes.length; at += blockBytes) {
+    // At least one block, even an empty one: a read at the end of memory is an answer too.
+    let at = 0;
+    do {
       this.blocks.set((win.offset + at) / blockBytes, { bytes: win.bytes.subarray(at, at + blockBytes), generation: this.generation, memoryBytes: win.memoryBytes });
-    }
+      at += blockBytes;
+    } while (at < win.bytes.length);
+    this.evict();
     this.contentVersion++;
     this.scheduleRender();
   }
@@ -776,10 +783,7 @@ export class MemoryView {
           this.status.textContent = `Memory at ${hex8(offset)} came back for the wrong address (${hex8(win.offset)}).`;
           return;
         }
-        this.blocks.set(b, { bytes: win.bytes.subarray(0, length), generation, memoryBytes: win.memoryBytes });
-        this.evict();
-        this.contentVersion++;
-        this.scheduleRender();
+        this.accept({ ...win, bytes: win.bytes.subarray(0, length) });
       },
       (error: unknown) => {
         settle();

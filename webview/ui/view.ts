@@ -21,6 +21,9 @@ export interface Actions extends FormActions, Omit<MemoryMapActions, "reveal"> {
 
 const wasiModules = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
 
+/** The export list of a page without a module: one array, so that the list sees no new module on each update. */
+const noFunctions: readonly ExportedFunction[] = [];
+
 function section(title: string, count: number | undefined, ...content: (Node | string)[]): HTMLElement {
   return h("details", { className: "section", open: true }, h("summary", {}, h("h2", {}, title, count === undefined ? "" : h("span", { className: "count" }, ` ${count}`))), ...content);
 }
@@ -85,7 +88,7 @@ export class View {
       this.renderHeader(next);
       this.renderDetails(next);
     }
-    this.exportList.update(moduleOf(next)?.functions ?? [], next.selected);
+    this.exportList.update(moduleOf(next)?.functions ?? noFunctions, next.selected);
     this.form.update(next, isNewLoad);
     if (isNewLoad || prev?.running !== next.running || prev?.last !== next.last) {
       this.root.classList.toggle("is-running", next.running !== undefined);

@@ -76,21 +76,19 @@ function makeRoom(memory: WebAssembly.Memory, end: number, module: ModuleInfo, w
   }
 }
 
-/** Writes argument bytes into memory and into the change detector's copy, so they do not show as changed. */
-function writeArgument(access: ReactorAccess, memory: WebAssembly.Memory, offset: number, bytes: Uint8Array): void {
-  new Uint8Array(memory.buffer).set(bytes, offset);
-  access.changes.wrote(offset, bytes);
-}
-
 /**
- * What a call compares: all of memory through the reactor's change detector, or copies of a few
- * areas taken now. `changed()` runs after the call; memory may have grown meanwhile.
+ * Writes a call's argument bytes and starts watching what the call changes: all of memory through
+ * the reactor's change detector, or copies of a few areas. All of memory is watched from before the
+ * writes, which the detector's copy mirrors; areas are copied after them. Either way the arguments
+ * do not show as changed. `changed()` runs after the call; memory may have grown meanwhile.
  */
-function watch(access: ReactorAccess, memory: WebAssembly.Memory, areas: ByteRange[] | "all"): { changed(): ByteRange[] } {
-  if (areas === "all") {
-    access.changes.prepare(memory, access.invocations());
-    return { changed: () => access.changes.collect(memory, access.invocations(), maxChangedRanges) };
+function writeAndWatch(access: ReactorAccess, memory: WebAssembly.Memory, writes: { offset: number; bytes: Uint8Array }[], areas: ByteRange[] | "all"): { changed(): ByteRange[] } {
+  if (areas === "all") access.changes.prepare(memory, access.invocations());
+  for (const { offset, bytes } of writes) {
+    new Uint8Array(memory.buffer).set(bytes, offset);
+    access.changes.wrote(offset, bytes);
   }
+  if (areas === "all") return { changed: () => access.changes.collect(memory, access.invocations(), maxChangedRanges) };
   const before = areas.map(({ offset, size }) => new Uint8Array(memory.buffer, offset, size).slice());
   return {
     changed() {
@@ -128,7 +126,7 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
   const { memory } = access;
   if (!memory) return refuse("The module has no memory to watch.");
   const before = memory.buffer.byteLength;
-  const watching = watch(access, memory, "all");
+  const watching = writeAndWatch(access, memory, [], "all");
   const invoked = access.invoke(fn.name, args.map((a) => a.value));
   const ending: CallEnding = invoked.ok ? { status: "returned", results: resultValues(fn.type.results, invoked.raw) } : invoked.ending;
   const report: MemoryReport = {
@@ -168,13 +166,11 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   const areas = watchAllMemory
     ? [{ offset: 0, size: memory.buffer.byteLength }]
     : [{ offset: startOffset, size: Math.min(Math.max(2 * bytes.length, taggedWatchBytes), memory.buffer.byteLength - startOffset) }];
-  // All of memory is watched from before the arguments are written, which the copy then mirrors.
-  const watching = watchAllMemory ? watch(access, memory, "all") : undefined;
-  writeArgument(access, memory, startOffset, bytes);
-  const changes = watching ?? watch(access, memory, areas);
+  const writtenBytes = [{ offset: startOffset, bytes }];
+  const changes = writeAndWatch(access, memory, writtenBytes, watchAllMemory ? "all" : areas);
   const invoked = access.invoke(fn.name, []);
   const changed = changes.changed();
-  const report: MemoryReport = { written: regions, writtenBytes: [{ offset: startOffset, bytes }], results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
+  const report: MemoryReport = { written: regions, writtenBytes, results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
   if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
 
   const code = results.length === 1 ? Number(invoked.raw) | 0 : undefined;
@@ -254,15 +250,13 @@ export function callWithAllocator(
   // is compared: otherwise the bytes it returned would show as unchanged.
   const isWholeMemory = watchAllMemory || plan.result.kind !== "plain";
   const areas = isWholeMemory ? [{ offset: 0, size: memory.buffer.byteLength }] : allocations.map((a) => ({ offset: a.pointer, size: a.size }));
-  // All of memory is watched from before the arguments are written, which the copy then mirrors.
-  const watching = isWholeMemory ? watch(access, memory, "all") : undefined;
-  planned.allocations.forEach((request, i) => writeArgument(access, memory, pointers[i], request.bytes));
-  const changes = watching ?? watch(access, memory, areas);
+  const writtenBytes = planned.allocations.map((request, i) => ({ offset: pointers[i] as number, bytes: request.bytes }));
+  const changes = writeAndWatch(access, memory, writtenBytes, isWholeMemory ? "all" : areas);
   const args = asWasmValues(fn.type.params, finished.args);
   const invoked = access.invoke(fn.name, finished.args);
   const report: MemoryReport = {
     written: finished.regions,
-    writtenBytes: planned.allocations.map((request, i) => ({ offset: pointers[i], bytes: request.bytes })),
+    writtenBytes,
     results: [],
     watched: areas,
     changed: changes.changed(),

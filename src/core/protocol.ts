@@ -9,6 +9,7 @@ import type { CallPlan, SlotValue } from "./abi/allocator";
 import type { WasmValue } from "./abi/numbers";
 import type { TaggedArg, TaggedError, TaggedOptions } from "./abi/tagged";
 import type { ByteRange, Region } from "./layout";
+import type { CallAnswer } from "./callAnswer";
 
 /** Settings the host reads from the `wasiReactor.*` configuration and sends with the bytes. */
 export interface Settings {
@@ -247,10 +248,10 @@ export interface MemoryReport {
   memoryBytesBefore: number;
 }
 
-/** Everything a call produced. */
-export type CallOutcome = CallEnding & {
+/** What every call reports besides its ending; `Memory` is the form of its memory map. */
+export interface CallDetails<Memory = MemoryReport> {
   /** The memory map, for calls that passed values through memory or watched all of memory. */
-  memory?: MemoryReport;
+  memory?: Memory;
   exportName: string;
   args: WasmValue[];
   stdout: string;
@@ -258,7 +259,10 @@ export type CallOutcome = CallEnding & {
   durationMs: number;
   globals: GlobalValue[];
   memoryBytes: number;
-};
+}
+
+/** Everything a call produced. */
+export type CallOutcome = CallEnding & CallDetails;
 
 /** A window of linear memory, copied out of the live memory. */
 export interface MemoryWindow {
@@ -272,8 +276,8 @@ export interface MemoryWindow {
 export type WorkerRequests = {
   /** Parses, compiles (unless given the module compiled before), instantiates and initializes a module, replacing any previous one. */
   load: { params: { bytes: Uint8Array; compiled?: unknown }; result: LoadAnswer };
-  /** Calls an export by a convention; `watchAllMemory` compares all of memory before and after. */
-  call: { params: { exportName: string; call: ConventionCall; watchAllMemory?: boolean }; result: CallOutcome };
+  /** Calls an export by a convention; `watchAllMemory` compares all of memory before and after. The page unpacks the answer with `unpackCallAnswer`. */
+  call: { params: { exportName: string; call: ConventionCall; watchAllMemory?: boolean }; result: CallAnswer };
   /** Copies a window of linear memory; never the whole buffer. */
   readMemory: { params: { offset: number; length: number }; result: MemoryWindow };
 };

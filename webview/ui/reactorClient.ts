@@ -4,6 +4,7 @@
  */
 import type { CallOutcome, ConventionCall, LoadReport, MemoryWindow, WorkerRequests } from "../../src/core/protocol";
 import { createRpcClient, type RpcClient } from "../../src/core/rpc";
+import { unpackCallAnswer } from "../../src/core/callAnswer";
 
 /** How a call ended, from the page's point of view. */
 export type CallResult =
@@ -64,7 +65,7 @@ export class ReactorClient {
     try {
       const outcome = this.rpc.request("call", { exportName, call, watchAllMemory: options.watchAllMemory });
       const winner = await Promise.race([outcome.then((o) => ({ o })), stopped.then((reason) => ({ reason }))]);
-      if ("o" in winner) return { status: "finished", outcome: winner.o };
+      if ("o" in winner) return { status: "finished", outcome: unpackCallAnswer(winner.o, call) };
       outcome.catch(() => undefined);
       return { status: "stopped", reason: winner.reason, reload: await this.restart() };
     } finally {

@@ -1,6 +1,6 @@
 /**
- * Full-memory change detection: a copy of linear memory kept across watched calls, and the search
- * for the bytes a call changed. A tiny hand-assembled wasm kernel compares 64 bytes a step where
+ * Change detection: a copy of linear memory kept across watched calls, and the search for the
+ * bytes a call changed; and, for calls that watch only a few areas, a reused copy of those. A tiny hand-assembled wasm kernel compares 64 bytes a step where
  * the engine runs it; plain JavaScript does the same elsewhere, with the same results.
  * It does not decide which calls are watched (memoryCall.ts does).
  */
@@ -257,6 +257,8 @@ export class ChangeDetector {
   private currentAt?: number;
   /** One flag per page of the snapshot: written pages are backed by RAM, the others read as zero. */
   private isPageWritten = new Uint8Array(0);
+  /** The buffer `watchAreas` copies into. */
+  private areaCopy = new Uint8Array(0);
 
   /** `useKernel: false` keeps to the JavaScript search, as in engines without the kernel. */
   constructor(private readonly options: { useKernel?: boolean } = {}) {}
@@ -351,6 +353,29 @@ export class ChangeDetector {
     }
     this.currentAt = invocations;
     return ranges;
+  }
+
+  /**
+   * Copies a few areas of memory now, for calls that do not watch all of memory; `changed()` after
+   * the call compares them with memory then. The copy reuses one buffer, so a call allocates none.
+   */
+  watchAreas(memory: WebAssembly.Memory, areas: readonly ByteRange[], maxRanges: number): { changed(): ByteRange[] } {
+    const total = areas.reduce((n, a) => n + a.size, 0);
+    if (this.areaCopy.length < total) this.areaCopy = new Uint8Array(total);
+    const copy = this.areaCopy;
+    const starts: number[] = [];
+    let at = 0;
+    for (const { offset, size } of areas) {
+      copy.set(new Uint8Array(memory.buffer, offset, size), at);
+      starts.push(at);
+      at += size;
+    }
+    return {
+      changed() {
+        const live = new Uint8Array(memory.buffer);
+        return areas.flatMap(({ offset, size }, i) => diffBytes(copy.subarray(starts[i], starts[i]! + size), live.subarray(offset, Math.min(offset + size, live.length)), offset, { maxRanges }));
+      },
+    };
   }
 
   /** Grows the snapshot and its page flags to `size` bytes. */

@@ -73,7 +73,7 @@ export function createHandlers(): Handlers<WorkerRequests> {
       if (!isRecord(params) || typeof params.exportName !== "string" || !isConventionCall(params.call)) {
         throw new TypeError("call needs { exportName: string, call: ConventionCall }.");
       }
-      return requireReactor().call(params.exportName, params.call, params.watchAllMemory === true);
+      return requireReactor().answer(params.exportName, params.call, params.watchAllMemory === true);
     },
     readMemory(params): MemoryWindow {
       if (!isRecord(params) || !Number.isSafeInteger(params.offset) || !Number.isSafeInteger(params.length)) {

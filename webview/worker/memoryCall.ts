@@ -1,8 +1,8 @@
 /**
  * Calls that pass values through linear memory: the tagged convention and the module's own
  * allocator. Each writes only after checking that its bytes fit, snapshots what it will compare,
- * calls, decodes, and reports the memory map of the call. The copy of all of memory that watched
- * calls compare with is the reactor's (see changeDetector.ts); this file keeps no state.
+ * calls, decodes, and reports the memory map of the call. The copies of memory that calls compare
+ * with are the reactor's (see changeDetector.ts); this file keeps no state.
  */
 import {
   allocCallArgs,
@@ -17,9 +17,10 @@ import {
   type SlotValue,
 } from "../../src/core/abi/allocator";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import { decodeTagged, describeTaggedCode, encodeTagged, type TaggedArg, type TaggedOptions } from "../../src/core/abi/tagged";
-import { diffBytes, findOverlaps, formatOffset, type ByteRange, type MemoryFacts } from "../../src/core/layout";
-import type { Allocation, CallEnding, DecodedResult, MemoryReport } from "../../src/core/protocol";
+import { encodeTagged, type TaggedArg, type TaggedOptions } from "../../src/core/abi/tagged";
+import { readTaggedResults, type TaggedResults } from "../../src/core/callAnswer";
+import { findOverlaps, formatOffset, type ByteRange, type MemoryFacts } from "../../src/core/layout";
+import type { Allocation, CallEnding, MemoryReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo, ValType } from "../../src/core/wasm/types";
 import type { ChangeDetector } from "./changeDetector";
 
@@ -42,6 +43,8 @@ export interface MemoryCallResult {
   ending: CallEnding;
   args: WasmValue[];
   memory?: MemoryReport;
+  /** A tagged call's results as read, which packing its memory map for the page needs. */
+  taggedResults?: TaggedResults;
 }
 
 const pageBytes = 65536;
@@ -89,13 +92,7 @@ function writeAndWatch(access: ReactorAccess, memory: WebAssembly.Memory, writes
     access.changes.wrote(offset, bytes);
   }
   if (areas === "all") return { changed: () => access.changes.collect(memory, access.invocations(), maxChangedRanges) };
-  const before = areas.map(({ offset, size }) => new Uint8Array(memory.buffer, offset, size).slice());
-  return {
-    changed() {
-      const all = new Uint8Array(memory.buffer);
-      return areas.flatMap(({ offset, size }, i) => diffBytes(before[i], all.subarray(offset, Math.min(offset + size, all.length)), offset, { maxRanges: maxChangedRanges }));
-    },
-  };
+  return access.changes.watchAreas(memory, areas, maxChangedRanges);
 }
 
 function memoryFacts(access: ReactorAccess): MemoryFacts {
@@ -174,18 +171,11 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
 
   const code = results.length === 1 ? Number(invoked.raw) | 0 : undefined;
-  const { isSuccess, meaning } = describeTaggedCode(code);
-  const decoded: DecodedResult = { convention: "tagged", code, isSuccess, meaning, values: [] };
-  if (isSuccess) {
-    // Reading stops at the terminator, an unknown tag or the end of memory: never a hang.
-    const read = decodeTagged(new Uint8Array(memory.buffer), { ...options, role: "results" });
-    decoded.values = read.values;
-    report.results = read.regions;
-    report.warnings.push(...read.warnings.map((w) => w.message));
-    if (!read.ok) decoded.error = read.error;
-  }
-  report.decoded = decoded;
-  return { ending: { status: "returned", results: code === undefined ? [] : [{ type: "i32", value: code }] }, args: [], memory: report };
+  const read = readTaggedResults(code, new Uint8Array(memory.buffer), options);
+  report.decoded = read.decoded;
+  report.results = read.regions;
+  report.warnings.push(...read.warnings);
+  return { ending: { status: "returned", results: code === undefined ? [] : [{ type: "i32", value: code }] }, args: [], memory: report, taggedResults: read };
 }
 
 /** A call whose strings and arrays are copied into memory from the module's own allocator. */

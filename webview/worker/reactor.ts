@@ -5,6 +5,7 @@
  */
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
+import { packTaggedReport, type CallAnswer, type TaggedResults } from "../../src/core/callAnswer";
 import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
@@ -271,10 +272,23 @@ export class Reactor {
 
   /** Calls an export by a convention; every failure is part of the outcome, never thrown. */
   call(exportName: string, call: ConventionCall, watchAllMemory = false): CallOutcome {
+    return this.callFor(exportName, call, watchAllMemory).outcome;
+  }
+
+  /** The same call as the page receives it: a tagged call's memory map packed (see callAnswer.ts). */
+  answer(exportName: string, call: ConventionCall, watchAllMemory = false): CallAnswer {
+    const { outcome, taggedResults } = this.callFor(exportName, call, watchAllMemory);
+    if (call.convention !== "tagged" || !outcome.memory || !this.memory) return outcome;
+    return { ...outcome, memory: packTaggedReport(outcome.memory, taggedResults, new Uint8Array(this.memory.buffer)) };
+  }
+
+  private callFor(exportName: string, call: ConventionCall, watchAllMemory: boolean): { outcome: CallOutcome; taggedResults?: TaggedResults } {
     const started = performance.now();
-    const { ending, args, memory } = this.run(exportName, call, watchAllMemory);
+    const { ending, args, memory, taggedResults } = this.run(exportName, call, watchAllMemory);
     const durationMs = performance.now() - started;
-    return { ...ending, exportName, args, memory, ...this.output.take(), durationMs, globals: this.globals(), memoryBytes: this.memoryBytes };
+    const { stdout, stderr } = this.output.take();
+    const outcome: CallOutcome = Object.assign(ending, { exportName, args, memory, stdout, stderr, durationMs, globals: this.globals(), memoryBytes: this.memoryBytes });
+    return { outcome, taggedResults };
   }
 
   private run(exportName: string, call: ConventionCall, watchAllMemory: boolean): MemoryCallResult {

@@ -8,7 +8,7 @@
 import { formatOffset, type Region } from "../layout";
 import { readIntegerLiteral, type Parsed } from "./numbers";
 import { decodeUtf8Lossy, encodeUtf8 } from "./utf8";
-import { encodeElements, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
+import { elementProblem, encodeElements, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
 
 /** The argument types the convention knows, spelled as the PR spells them. */
 export type TaggedType = "Int32" | "Uint32" | "string" | "Int32Array" | "Uint32Array";
@@ -59,6 +59,11 @@ export type TaggedEncoded =
 export interface TaggedDecodeOptions extends Partial<TaggedOptions> {
   /** Address of `memory[0]` when `memory` is a window rather than the whole memory (default 0). */
   baseOffset?: number;
+  /**
+   * Where memory ends, when the window stops before it. Bounds are checked against it, so a window
+   * that holds every byte a decode of the whole memory read (its `readEnd`) decodes the same.
+   */
+  memoryEnd?: number;
   /** Names the list in labels and messages: arguments before a call, results after (default results). */
   role?: "arguments" | "results";
 }
@@ -74,8 +79,8 @@ export interface TaggedWarning {
  * so the memory view can still show it.
  */
 export type TaggedDecoded =
-  | { ok: true; values: TaggedArg[]; regions: Region[]; warnings: TaggedWarning[]; endOffset: number }
-  | { ok: false; error: TaggedError; values: TaggedArg[]; regions: Region[]; warnings: TaggedWarning[] };
+  | { ok: true; values: TaggedArg[]; regions: Region[]; warnings: TaggedWarning[]; endOffset: number; readEnd: number }
+  | { ok: false; error: TaggedError; values: TaggedArg[]; regions: Region[]; warnings: TaggedWarning[]; readEnd: number };
 
 /** What an export's i32 result code means under the convention. */
 export interface TaggedCodeMeaning {
@@ -116,10 +121,10 @@ export function encodeTagged(args: readonly TaggedArg[], options: Partial<Tagged
   const resolved = resolveTaggedOptions(options);
   if (!resolved.ok) return { ok: false, error: { message: resolved.reason, offset: options.startOffset ?? 0 } };
   const o = resolved.value;
-  const parts: Uint8Array[] = [];
+  const parts: ArrayLike<number>[] = [];
   const regions: Region[] = [];
   let at = o.startOffset;
-  const emit = (bytes: Uint8Array, region: Omit<Region, "offset" | "size"> | undefined): void => {
+  const emit = (bytes: ArrayLike<number>, region: Omit<Region, "offset" | "size"> | undefined): void => {
     if (region !== undefined && bytes.length > 0) regions.push({ offset: at, size: bytes.length, ...region });
     parts.push(bytes);
     at += bytes.length;
@@ -130,17 +135,17 @@ export function encodeTagged(args: readonly TaggedArg[], options: Partial<Tagged
     const tag = TAGS[arg.type];
     if (tag === undefined) return { ok: false, error: { message: `argument ${i} has the unknown type ${JSON.stringify((arg as { type: unknown }).type)}`, offset: at, argIndex: i } };
     const fail = (message: string): TaggedEncoded => ({ ok: false, error: { message: `argument ${i} (${arg.type}): ${message}`, offset: at, argIndex: i } });
-    let payload: Uint8Array;
-    let countBytes: Uint8Array | undefined;
+    let payload: ArrayLike<number>;
+    let countBytes: number[] | undefined;
     let countText = "";
     let payloadValue: string;
     let payloadLabel: string;
     switch (arg.type) {
       case "Int32":
       case "Uint32": {
-        const enc = encodeElements(arg.type, [arg.value]);
-        if (!enc.ok) return fail(enc.reason.replace(/^element 0 /, ""));
-        payload = enc.value;
+        const problem = elementProblem(arg.type, arg.value);
+        if (problem !== undefined) return fail(`(${String(arg.value)}) ${problem}`);
+        payload = u32(arg.value >>> 0);
         payloadValue = String(arg.value);
         payloadLabel = arg.type === "Int32" ? "i32" : "u32";
         break;
@@ -172,7 +177,7 @@ export function encodeTagged(args: readonly TaggedArg[], options: Partial<Tagged
     if (countBytes !== undefined) emit(countBytes, { kind: "length", label: `length of argument ${i}`, value: countText, argIndex: i });
     emit(payload, { kind: "payload", label: payloadLabel, value: payloadValue, argIndex: i });
     if (arg.type === "string" && o.padStringsTo4 && payload.length % 4 !== 0) {
-      emit(new Uint8Array(4 - (payload.length % 4)), { kind: "padding", label: "to a 4-byte multiple", argIndex: i });
+      emit(new Array<number>(4 - (payload.length % 4)).fill(0), { kind: "padding", label: "to a 4-byte multiple", argIndex: i });
     }
   }
   emit(tagBytes(-1, o.tagWidth), { kind: "terminator", label: "end of the argument list", value: tagText(-1, o.tagWidth) });
@@ -199,16 +204,20 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
   const resolved = resolveTaggedOptions(options);
   const base = options.baseOffset ?? 0;
   const listName = (options.role ?? "results") === "results" ? "results" : "argument list";
+  // The end of the bytes read so far: what a window must hold to decode the same (see memoryEnd).
+  let readEnd = 0;
   const fail = (message: string, offset: number, argIndex?: number): TaggedDecoded => ({
     ok: false,
     error: argIndex === undefined ? { message, offset } : { message, offset, argIndex },
     values,
     regions,
     warnings,
+    readEnd,
   });
   if (!resolved.ok) return fail(resolved.reason, options.startOffset ?? 0);
   const o = resolved.value;
-  const end = base + memory.length;
+  readEnd = o.startOffset;
+  const end = options.memoryEnd ?? base + memory.length;
   if (o.startOffset < base || o.startOffset >= end) {
     return fail(`the start offset ${formatOffset(o.startOffset)} is outside the memory given (${formatOffset(base)}–${formatOffset(end)})`, o.startOffset);
   }
@@ -221,9 +230,10 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
       return fail(`no ${tagText(-1, w)} terminator: memory ends at ${formatOffset(end)} before the end of the ${listName}`, at);
     }
     const tag = w === 1 ? view.getUint8(at - base) : view.getInt32(at - base, true);
+    readEnd = at + w;
     if (tag === (w === 1 ? 0xff : -1)) {
       regions.push({ offset: at, size: w, kind: "terminator", label: `end of the ${listName}`, value: tagText(-1, w) });
-      return { ok: true, values, regions, warnings, endOffset: at + w };
+      return { ok: true, values, regions, warnings, endOffset: at + w, readEnd };
     }
     const type = TYPE_OF_TAG.get(tag);
     if (type === undefined) {
@@ -236,6 +246,7 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
     if (type === "Int32" || type === "Uint32") {
       if (at + 4 > end) return fail(`the ${type} value at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
       const value = type === "Int32" ? view.getInt32(at - base, true) : view.getUint32(at - base, true);
+      readEnd = at + 4;
       regions.push({ offset: at, size: 4, kind: "payload", label: type === "Int32" ? "i32" : "u32", value: String(value), argIndex: i });
       values.push({ type, value });
       at += 4;
@@ -246,6 +257,7 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
     const count = view.getUint32(at - base, true);
     const lengthAt = at;
     at += 4;
+    readEnd = at;
     const elementSize = type === "string" ? 1 : 4;
     const size = count * elementSize;
     regions.push({ offset: lengthAt, size: 4, kind: "length", label: `length of value ${i}`, value: plural(count, type === "string" ? "byte" : "element"), argIndex: i });
@@ -256,6 +268,7 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
         i,
       );
     }
+    readEnd = at + size;
     if (type === "string") {
       const decoded = decodeUtf8Lossy(memory, at - base, at - base + size, base);
       for (const bad of decoded.invalid) warnings.push({ message: `invalid UTF-8 at ${formatOffset(bad.offset)} (${plural(bad.size, "byte")}) in value ${i}, shown as U+FFFD`, offset: bad.offset });
@@ -265,6 +278,7 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
       if (o.padStringsTo4 && size % 4 !== 0) {
         const pad = 4 - (size % 4);
         if (at + pad > end) return fail(`the padding after the string at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
+        readEnd = at + pad;
         for (let k = 0; k < pad; k++) {
           if (memory[at - base + k] !== 0) {
             warnings.push({ message: `padding byte at ${formatOffset(at + k)} is not zero`, offset: at + k });
@@ -366,17 +380,13 @@ export function taggedSize(args: readonly TaggedArg[], options: Partial<TaggedOp
   return size;
 }
 
-function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n, true);
-  return b;
+// Small fields are plain arrays: a typed array each would cost more than the rest of encoding.
+function u32(n: number): number[] {
+  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
 }
 
-function tagBytes(tag: number, width: 1 | 4): Uint8Array {
-  const b = new Uint8Array(width);
-  if (width === 1) b[0] = tag & 0xff;
-  else new DataView(b.buffer).setInt32(0, tag, true);
-  return b;
+function tagBytes(tag: number, width: 1 | 4): number[] {
+  return width === 1 ? [tag & 0xff] : u32(tag >>> 0);
 }
 
 /** A tag as the memory view shows it: `0x03`, `0xFF`; with 4-byte tags, all eight digits. */

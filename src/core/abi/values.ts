@@ -264,6 +264,11 @@ export function plural(n: number, one: string, many: string = one + "s"): string
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** Why `v` is not a value of `element` (`is out of range for Int32 (…)`), or undefined when it is one. */
+export function elementProblem(element: ElementKind, v: unknown): string | undefined {
+  return checkElement(ELEMENT_CODECS[element] as ElementCodec, v);
+}
+
 function checkElement(codec: ElementCodec, v: unknown): string | undefined {
   if (codec.isFloat) return typeof v === "number" ? undefined : `is not a number`;
   const range = codec.range ?? { min: 0n, max: 0n };
@@ -271,9 +276,9 @@ function checkElement(codec: ElementCodec, v: unknown): string | undefined {
   if (isBig ? typeof v !== "bigint" : typeof v !== "number" || !Number.isInteger(v)) {
     return isBig ? `is not a BigInt` : `is not a whole number`;
   }
-  const b = BigInt(v as number | bigint);
-  if (b < range.min || b > range.max) return `is out of range for ${codec.kind} (${range.min} to ${range.max})`;
-  return undefined;
+  // Numbers compare with the bounds directly (exact up to 32 bits); only 64-bit values need BigInt.
+  const isInRange = isBig ? (v as bigint) >= range.min && (v as bigint) <= range.max : (v as number) >= Number(range.min) && (v as number) <= Number(range.max);
+  return isInRange ? undefined : `is out of range for ${codec.kind} (${range.min} to ${range.max})`;
 }
 
 /** Splits array text into element texts, or says why it cannot. */

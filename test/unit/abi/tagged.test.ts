@@ -256,6 +256,37 @@ describe("tagged: malformed memory", () => {
       }),
     );
   });
+  it("decodes the same from a window that holds the bytes a whole-memory read used (property)", () => {
+    const arg = fc.oneof(
+      fc.record({ type: fc.constantFrom("Int32" as const), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
+      fc.record({ type: fc.constantFrom("string" as const), value: fc.string({ maxLength: 9 }) }),
+      fc.record({ type: fc.constantFrom("Uint32Array" as const), value: fc.array(fc.nat(), { maxLength: 4 }) }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(arg, { maxLength: 4 }),
+        fc.record({ startOffset: fc.integer({ min: 0, max: 12 }), tagWidth: fc.constantFrom(1 as const, 4 as const), padStringsTo4: fc.boolean() }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+        fc.integer({ min: 0, max: 24 }),
+        (args, options, corruptions, slack) => {
+          const encoded = encodeTagged(args, options);
+          if (!encoded.ok) return;
+          // Valid lists, then damaged and cut short, so that every way of failing is reached.
+          const memory = new Uint8Array(options.startOffset + encoded.bytes.length + slack - 12 > 0 ? options.startOffset + encoded.bytes.length + slack - 12 : 1);
+          if (options.startOffset < memory.length) memory.set(encoded.bytes.subarray(0, memory.length - options.startOffset), options.startOffset);
+          for (const [at, value] of corruptions) memory[at % memory.length] = value;
+          // The worker makes room for the arguments, so their start always lies inside memory.
+          if (options.startOffset >= memory.length) return;
+          const whole = decodeTagged(memory, options);
+          const start = options.startOffset;
+          const window = memory.slice(start, Math.max(start, whole.readEnd));
+          const again = decodeTagged(window, { ...options, baseOffset: start, memoryEnd: memory.length });
+          assert.deepEqual(again, whole);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe("tagged: encoding refuses values the types cannot hold", () => {

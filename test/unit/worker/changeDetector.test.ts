@@ -119,6 +119,25 @@ for (const useKernel of [undefined, false]) {
   });
 }
 
+describe("worker: change detection in a few areas", () => {
+  it("compares each area with its copy, and reuses the copy's buffer for later calls of any size", () => {
+    const memory = randomMemory(1, randomBytes(11));
+    const detector = new ChangeDetector();
+    const rounds: ByteRange[][] = [
+      [{ offset: 100, size: 64 }, { offset: 4000, size: 16 }],
+      [{ offset: 8, size: 4096 }],
+      [{ offset: 50, size: 8 }],
+    ];
+    for (const areas of rounds) {
+      const watching = detector.watchAreas(memory, areas, 10_000);
+      // A change inside each area, and one just outside the first, which must not show.
+      for (const { offset, size } of areas) flip(memory, offset + size - 1);
+      flip(memory, areas[0]!.offset - 1);
+      assert.deepEqual(watching.changed(), areas.map(({ offset, size }) => ({ offset: offset + size - 1, size: 1 })));
+    }
+  });
+});
+
 /** The guest: plain exports that write memory in known ways, and one tagged export. */
 const guestWat = `(module
   (memory (export "memory") 2)

@@ -1,7 +1,7 @@
 /** The worker's reactor on the fixture modules under Node: loading, calling, traps, imports and refusals. */
 import assert from "node:assert/strict";
 import type { WasmValue } from "../../../src/core/abi/numbers";
-import type { CallOutcome, ConventionCall, LoadReport } from "../../../src/core/protocol";
+import type { CallEnding, ConventionCall, LoadReport } from "../../../src/core/protocol";
 import { createHandlers } from "../../../webview/worker/handlers";
 import { Reactor } from "../../../webview/worker/reactor";
 import { fixture } from "../fixtures";
@@ -18,9 +18,9 @@ async function load(name: string): Promise<{ report: LoadReport; reactor: Reacto
   return { report, reactor };
 }
 
-function returned(outcome: CallOutcome): WasmValue[] {
+function returned(outcome: CallEnding): WasmValue[] {
   assert.equal(outcome.status, "returned", JSON.stringify(outcome, (_, v) => (typeof v === "bigint" ? `${v}n` : v)));
-  return (outcome as Extract<CallOutcome, { status: "returned" }>).results;
+  return (outcome as Extract<CallEnding, { status: "returned" }>).results;
 }
 
 describe("worker: the reactor under Node with @runno/wasi", () => {

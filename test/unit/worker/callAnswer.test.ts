@@ -1,0 +1,97 @@
+/** The call answer's packing on the tagged C guest: what the page unpacks is what the worker computed. */
+import assert from "node:assert/strict";
+import { DEFAULT_TAGGED_OPTIONS, encodeTagged, type TaggedArg } from "../../../src/core/abi/tagged";
+import { packTaggedReport, readTaggedResults, unpackCallAnswer, unpackTaggedReport } from "../../../src/core/callAnswer";
+import type { CallOutcome, ConventionCall, MemoryReport } from "../../../src/core/protocol";
+import { Reactor } from "../../../webview/worker/reactor";
+import { fixture } from "../fixtures";
+
+async function load(): Promise<Reactor> {
+  const { reactor, report } = await Reactor.load(fixture("tagged"));
+  assert.ok(reactor, JSON.stringify(report));
+  return reactor;
+}
+
+const workedExample: TaggedArg[] = [
+  { type: "Int32", value: -1 },
+  { type: "Uint32", value: 1 },
+  { type: "string", value: "passing" },
+  { type: "Int32Array", value: [-1, -1, -1] },
+  { type: "Uint32Array", value: [1, 1, 1] },
+];
+
+const tagged = (args: TaggedArg[], options = {}): ConventionCall => ({ convention: "tagged", args, options: { ...DEFAULT_TAGGED_OPTIONS, ...options } });
+
+/** Every way a tagged call ends on this guest: success, error codes, unreadable results, a void export, a refusal. */
+const calls: [string, ConventionCall, boolean][] = [
+  ["test_memory", tagged(workedExample), false],
+  ["echo", tagged(workedExample, { tagWidth: 4, padStringsTo4: true, startOffset: 64 }), false],
+  ["upper", tagged([{ type: "string", value: "héllo wörld" }]), true],
+  ["sum", tagged([{ type: "string", value: "not an array" }]), false],
+  ["bad_result", tagged([]), false],
+  ["no_terminator", tagged([]), false],
+  ["overlong_string", tagged([]), true],
+  ["wrapping_count", tagged([{ type: "Int32Array", value: [1, 2] }]), false],
+  ["void_export", tagged([{ type: "Int32", value: 1 }]), false],
+  ["echo", tagged([{ type: "Int32", value: 2 ** 31 }]), false],
+  ["echo", tagged(workedExample, { startOffset: 2 * 65536 - 8 }), false],
+];
+
+const timeless = (outcome: CallOutcome): CallOutcome => ({ ...outcome, durationMs: 0 });
+
+describe("worker: a tagged call's answer, packed for the page", () => {
+  it("unpacks on the page to exactly the outcome the worker computed, for every kind of ending", async () => {
+    const [packing, plain] = [await load(), await load()];
+    for (const [name, call, watchAllMemory] of calls) {
+      const answer = packing.answer(name, call, watchAllMemory);
+      const expected = plain.call(name, call, watchAllMemory);
+      assert.deepEqual(timeless(unpackCallAnswer(answer, call)), timeless(expected), `${name} ${JSON.stringify(call)}`);
+    }
+  });
+
+  it("sends bytes, not the regions the page derives", async () => {
+    const reactor = await load();
+    const answer = reactor.answer("test_memory", tagged(workedExample));
+    const memory = answer.memory;
+    assert.ok(memory && "packing" in memory);
+    assert.ok(!("written" in memory) && !("results" in memory) && !("decoded" in memory));
+    // The results' 57 bytes from the start offset, terminator included, and nothing else.
+    assert.equal(memory.returned?.readBack?.offset, 8);
+    assert.equal(memory.returned?.readBack?.bytes.length, 57);
+    assert.equal(memory.returned?.code, 0);
+  });
+
+  it("keeps the worker's warnings and adds those of reading the results again, in the same order", () => {
+    // Results a guest might leave: a string with invalid UTF-8, then the terminator.
+    const memory = new Uint8Array(64);
+    memory.set([0x03, 2, 0, 0, 0, 0xc3, 0x28, 0xff], 8);
+    const options = DEFAULT_TAGGED_OPTIONS;
+    const args: TaggedArg[] = [{ type: "Int32", value: 7 }];
+    const encoded = encodeTagged(args, options);
+    assert.ok(encoded.ok);
+    const read = readTaggedResults(0, memory, options);
+    assert.equal(read.warnings.length, 1);
+    const report: MemoryReport = {
+      written: encoded.regions,
+      writtenBytes: [{ offset: 8, bytes: encoded.bytes }],
+      results: read.regions,
+      watched: [{ offset: 8, size: 56 }],
+      changed: [{ offset: 8, size: 8 }],
+      isWholeMemoryWatched: false,
+      decoded: read.decoded,
+      allocations: [],
+      warnings: ["from the worker", ...read.warnings],
+      memoryBytesBefore: 64,
+    };
+    const packed = packTaggedReport(report, read, memory);
+    assert.deepEqual(packed.warnings, ["from the worker"]);
+    assert.deepEqual(unpackTaggedReport(packed, args, options), report);
+  });
+
+  it("leaves plain and allocator answers as they are", async () => {
+    const reactor = await load();
+    const answer = reactor.answer("echo", { convention: "plain", args: [] }, true);
+    assert.ok(answer.memory && !("packing" in answer.memory));
+    assert.equal(unpackCallAnswer(answer, { convention: "plain", args: [] }), answer);
+  });
+});

@@ -174,6 +174,26 @@ describe("webview: the real bundles in Chromium", function () {
     assert.deepEqual((await callExport(page, "ok")).results, ["7"]);
   });
 
+  it("gives a runaway export its whole time limit after quick calls, then stops it", async () => {
+    await openFixture(page, "traps", { callTimeoutMs: 2000 });
+    // Quick calls first, so that the runaway call starts well within the first call's limit: its
+    // own time must count from its own start.
+    const firstStarted = Date.now();
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual((await callExport(page, "ok")).results, ["7"]);
+      await page.waitForTimeout(150);
+    }
+    await page.getByRole("button", { name: "spin", exact: true }).click();
+    const from = await postedCount(page);
+    const started = Date.now();
+    assert.ok(started - firstStarted < 1500, `the quick calls took ${started - firstStarted} ms`);
+    await page.getByRole("button", { name: "Call", exact: true }).click();
+    const reply = (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
+    const elapsed = Date.now() - started;
+    assert.equal(reply.outcome, "failed");
+    assert.ok(elapsed >= 1900 && elapsed < 6000, `stopped after ${elapsed} ms`);
+  });
+
   it("paints memory from the load report without a read, and restarts from the compiled module", async () => {
     await page.evaluate(() => {
       const requests: string[] = [];

@@ -12,6 +12,12 @@ export type CallResult =
   /** The call was stopped (deadline or user); the reactor was restarted and `reload` says how that went. */
   | { status: "stopped"; reason: "timeout" | "cancelled"; reload: LoadReport };
 
+/** The call in progress: when it must end, and how to stop it. */
+interface RunningCall {
+  deadline: number;
+  stop(reason: "timeout" | "cancelled"): void;
+}
+
 /** Creates the worker; injected so that tests can count restarts. */
 export type WorkerFactory = () => Worker;
 
@@ -27,7 +33,8 @@ export class ReactorClient {
   private rpc!: RpcClient<WorkerRequests>;
   /** What a restart loads: the module's bytes, and its compiled form when it compiled. */
   private kept?: { bytes: Uint8Array; compiled?: unknown };
-  private stop?: (reason: "timeout" | "cancelled") => void;
+  private running?: RunningCall;
+  private watchdog?: ReturnType<typeof setTimeout>;
 
   constructor(private readonly createWorker: WorkerFactory) {
     this.start();
@@ -59,29 +66,63 @@ export class ReactorClient {
   }
 
   /** Calls an export; a call still running after `timeoutMs` is stopped and the reactor restarted. */
-  async call(exportName: string, call: ConventionCall, options: { timeoutMs: number; watchAllMemory: boolean }): Promise<CallResult> {
-    const stopped = new Promise<"timeout" | "cancelled">((resolve) => (this.stop = resolve));
-    const timer = setTimeout(() => this.stop?.("timeout"), options.timeoutMs);
-    try {
-      const outcome = this.rpc.request("call", { exportName, call, watchAllMemory: options.watchAllMemory });
-      const winner = await Promise.race([outcome.then((o) => ({ o })), stopped.then((reason) => ({ reason }))]);
-      if ("o" in winner) return { status: "finished", outcome: unpackCallAnswer(winner.o, call) };
-      outcome.catch(() => undefined);
-      return { status: "stopped", reason: winner.reason, reload: await this.restart() };
-    } finally {
-      clearTimeout(timer);
-      this.stop = undefined;
-    }
+  call(exportName: string, call: ConventionCall, options: { timeoutMs: number; watchAllMemory: boolean }): Promise<CallResult> {
+    return new Promise<CallResult>((resolve, reject) => {
+      // Settled once: by the answer, or by a stop (whose restart rejects the pending request).
+      let isSettled = false;
+      const settle = (): boolean => {
+        if (isSettled) return false;
+        isSettled = true;
+        if (this.running === running) this.running = undefined;
+        return true;
+      };
+      const running: RunningCall = {
+        deadline: performance.now() + options.timeoutMs,
+        stop: (reason) => {
+          if (settle()) this.restart().then((reload) => resolve({ status: "stopped", reason, reload }), reject);
+        },
+      };
+      this.running = running;
+      this.armWatchdog();
+      this.rpc.request("call", { exportName, call, watchAllMemory: options.watchAllMemory }).then(
+        (answer) => {
+          if (!settle()) return;
+          try {
+            resolve({ status: "finished", outcome: unpackCallAnswer(answer, call) });
+          } catch (thrown) {
+            reject(thrown);
+          }
+        },
+        (error: unknown) => {
+          if (settle()) reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * One timer serves every call: calls in a row move the deadline, not the timer, because setting
+   * and clearing a timer for each call cost more than the rest of the page's side of a call.
+   */
+  private armWatchdog(): void {
+    if (this.watchdog !== undefined || !this.running) return;
+    this.watchdog = setTimeout(() => {
+      this.watchdog = undefined;
+      const running = this.running;
+      if (!running) return;
+      if (performance.now() >= running.deadline) running.stop("timeout");
+      else this.armWatchdog();
+    }, Math.max(0, this.running.deadline - performance.now()));
   }
 
   /** Stops the running call, if any; it then ends as `stopped` with reason `cancelled`. */
   cancel(): void {
-    this.stop?.("cancelled");
+    this.running?.stop("cancelled");
   }
 
   /** Whether a call is running. */
   get isCalling(): boolean {
-    return this.stop !== undefined;
+    return this.running !== undefined;
   }
 
   /** Copies a window of linear memory. */
@@ -100,6 +141,7 @@ export class ReactorClient {
 
   /** Ends the worker for good. */
   dispose(): void {
+    clearTimeout(this.watchdog);
     this.worker.terminate();
     this.rpc.rejectAll({ name: "Disposed", message: "The explorer was closed." });
   }

@@ -5,7 +5,7 @@
  */
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import { packTaggedReport, type CallAnswer, type TaggedResults } from "../../src/core/callAnswer";
+import { packReport, type CallAnswer, type TaggedResults } from "../../src/core/callAnswer";
 import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
@@ -275,11 +275,12 @@ export class Reactor {
     return this.callFor(exportName, call, watchAllMemory).outcome;
   }
 
-  /** The same call as the page receives it: a tagged call's memory map packed (see callAnswer.ts). */
+  /** The same call as the page receives it, its memory map packed (see callAnswer.ts). */
   answer(exportName: string, call: ConventionCall, watchAllMemory = false): CallAnswer {
     const { outcome, taggedResults } = this.callFor(exportName, call, watchAllMemory);
-    if (call.convention !== "tagged" || !outcome.memory || !this.memory) return outcome;
-    return { ...outcome, memory: packTaggedReport(outcome.memory, taggedResults, new Uint8Array(this.memory.buffer)) };
+    if (!outcome.memory || !this.memory) return outcome as CallAnswer;
+    const tagged = call.convention === "tagged" ? { results: taggedResults, memory: new Uint8Array(this.memory.buffer) } : undefined;
+    return Object.assign(outcome, { memory: packReport(outcome.memory, tagged) }) as CallAnswer;
   }
 
   private callFor(exportName: string, call: ConventionCall, watchAllMemory: boolean): { outcome: CallOutcome; taggedResults?: TaggedResults } {

@@ -1,7 +1,8 @@
 /** The call answer's packing on the tagged C guest: what the page unpacks is what the worker computed. */
 import assert from "node:assert/strict";
+import { changeSlot, parseSlotArgument, plainPlan } from "../../../src/core/abi/allocator";
 import { DEFAULT_TAGGED_OPTIONS, encodeTagged, type TaggedArg } from "../../../src/core/abi/tagged";
-import { packTaggedReport, readTaggedResults, unpackCallAnswer, unpackTaggedReport } from "../../../src/core/callAnswer";
+import { packReport, readTaggedResults, unpackCallAnswer, unpackReport } from "../../../src/core/callAnswer";
 import type { CallOutcome, ConventionCall, MemoryReport } from "../../../src/core/protocol";
 import { Reactor } from "../../../webview/worker/reactor";
 import { fixture } from "../fixtures";
@@ -53,8 +54,9 @@ describe("worker: a tagged call's answer, packed for the page", () => {
     const reactor = await load();
     const answer = reactor.answer("test_memory", tagged(workedExample));
     const memory = answer.memory;
-    assert.ok(memory && "packing" in memory);
+    assert.ok(memory?.packing === "tagged");
     assert.ok(!("written" in memory) && !("results" in memory) && !("decoded" in memory));
+    assert.ok(memory.changed instanceof Float64Array);
     // The results' 57 bytes from the start offset, terminator included, and nothing else.
     assert.equal(memory.returned?.readBack?.offset, 8);
     assert.equal(memory.returned?.readBack?.bytes.length, 57);
@@ -83,15 +85,33 @@ describe("worker: a tagged call's answer, packed for the page", () => {
       warnings: ["from the worker", ...read.warnings],
       memoryBytesBefore: 64,
     };
-    const packed = packTaggedReport(report, read, memory);
+    const packed = packReport(report, { results: read, memory });
     assert.deepEqual(packed.warnings, ["from the worker"]);
-    assert.deepEqual(unpackTaggedReport(packed, args, options), report);
+    assert.deepEqual(unpackReport(packed, { convention: "tagged", args, options }), report);
   });
 
-  it("leaves plain and allocator answers as they are", async () => {
-    const reactor = await load();
-    const answer = reactor.answer("echo", { convention: "plain", args: [] }, true);
-    assert.ok(answer.memory && !("packing" in answer.memory));
-    assert.equal(unpackCallAnswer(answer, { convention: "plain", args: [] }), answer);
+  it("packs the changed ranges of every other call, and unpacks them to the same outcome", async () => {
+    const [packing, plain] = [await load(), await load()];
+    const watchedPlain: ConventionCall = { convention: "plain", args: [] };
+    const answer = packing.answer("echo", watchedPlain, true);
+    assert.equal(answer.memory?.packing, "ranges");
+    assert.deepEqual(timeless(unpackCallAnswer(answer, watchedPlain)), timeless(plain.call("echo", watchedPlain, true)));
+    const unwatched = packing.answer("echo", watchedPlain, false);
+    assert.equal(unwatched.memory, undefined);
+  });
+
+  it("unpacks an allocator call to the same outcome, changed bytes included", async () => {
+    const [packing, plain] = [(await Reactor.load(fixture("strings"))).reactor!, (await Reactor.load(fixture("strings"))).reactor!];
+    const fn = packing.module.functions.find((f) => f.name === "to_upper")!;
+    const edit = changeSlot(plainPlan(fn), 0, { kind: "pointerLength", holds: "string" });
+    assert.ok(edit.ok);
+    const parsed = parseSlotArgument(edit.plan.slots[0]!, "abC d");
+    assert.ok(parsed.ok);
+    const call: ConventionCall = { convention: "allocator", plan: edit.plan, values: [parsed.value], keepAllocations: true };
+    const answer = packing.answer("to_upper", call);
+    assert.equal(answer.memory?.packing, "ranges");
+    const outcome = unpackCallAnswer(answer, call);
+    assert.equal(outcome.memory?.changed.length, 2);
+    assert.deepEqual(timeless(outcome), timeless(plain.call("to_upper", call)));
   });
 });

@@ -86,7 +86,7 @@ export async function load(ctx) {
       product = await runProduct();
     }
     if (product.error || product.exports !== module.exportedFunctions) throw new Error(`load listed ${product.exports} exports (${product.error ?? "no error"}), expected ${module.exportedFunctions}`);
-    perRep.push({ product: product.listedMs, painted: product.paintedMs, baseline: baseline.ms });
+    perRep.push({ product: product.listedMs, painted: product.paintedMs, ready: product.readyMs, baseline: baseline.ms });
     await page.close();
   }
   const m = (key) => median(perRep.map((r) => r[key]));
@@ -97,7 +97,7 @@ export async function load(ctx) {
       baseline: "bare `WebAssembly.compile` + `instantiate` of the same bytes in a worker of the same page (unique bytes each time)",
       ratios: perRep.map((r) => r.product / r.baseline),
       target: { op: "<=", value: 1.1, text: "≤ 1.1×" },
-      context: `product ${ms(m("product"))} (painted ${ms(m("painted"))}), bare ${ms(m("baseline"))}; ${reps} fresh pages`,
+      context: `product ${ms(m("product"))} (painted ${ms(m("painted"))}), bare ${ms(m("baseline"))}; the exports are listed from the parse, while the engine compiles: ready to call after ${ms(m("ready"))} (${(m("ready") / m("baseline")).toFixed(2)}× the bare load); ${reps} fresh pages`,
     },
   ];
 }

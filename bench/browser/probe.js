@@ -138,12 +138,15 @@
       delete staged[key];
       // Listed: the list holds every export (it draws only the rows in view) and shows the first.
       const listed = when(() => Number(document.querySelector('.export-list > li[aria-posinset="1"]')?.getAttribute("aria-setsize")) >= expectedExports);
+      // Ready: the instance runs, so the exports can be called.
+      const ready = when(() => document.querySelector(".call-form button[type=submit]")?.disabled === false);
       const started = performance.now();
       postOpen(fileName, bytes);
       const at = await listed;
       const painted = await afterPaintOfChange();
+      const readyAt = await ready;
       const report = posted.find((m) => m.type === "didLoad");
-      return { listedMs: at - started, paintedMs: painted - started, exports: report ? report.exports.length : -1, error: report && report.error };
+      return { listedMs: at - started, paintedMs: painted - started, readyMs: readyAt - started, exports: report ? report.exports.length : -1, error: report && report.error };
     },
     /** The bare baseline: compile and instantiate the staged bytes in a fresh bare worker. */
     async baselineLoad(key) {

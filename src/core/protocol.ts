@@ -157,6 +157,8 @@ export interface ProvidedImport {
 
 /** The instance part of a load report. */
 export type InstanceReport =
+  /** Compiling and instantiating: the module's exports are known, and cannot be called yet. */
+  | { status: "starting" }
   | {
       status: "ready";
       memoryBytes: number;
@@ -182,11 +184,20 @@ export type LoadReport =
  * The worker's answer to `load`: the report, and what the page keeps to restart the reactor. The
  * bytes come back transferred, not copied, so a large module is never held twice; the compiled
  * module lets a restart skip compilation. It is opaque here, because core code knows no engine types.
+ * A parsed module goes ahead as progress (`LoadProgress`), so the answer does not carry it again.
  */
 export interface LoadAnswer {
-  report: LoadReport;
+  report: { status: "invalid"; error: WasmParseError } | { status: "loaded"; instance: InstanceReport };
   bytes: Uint8Array;
   compiled?: unknown;
+}
+
+/**
+ * What `load` reports as soon as the module is parsed, while the engine still compiles it: the
+ * page lists the exports at once (parsing takes milliseconds, compiling a large module far longer).
+ */
+export interface LoadProgress {
+  module: ModuleInfo;
 }
 
 /** The ending of a call. */
@@ -275,7 +286,7 @@ export interface MemoryWindow {
 /** The requests the webview sends its worker. */
 export type WorkerRequests = {
   /** Parses, compiles (unless given the module compiled before), instantiates and initializes a module, replacing any previous one. */
-  load: { params: { bytes: Uint8Array; compiled?: unknown }; result: LoadAnswer };
+  load: { params: { bytes: Uint8Array; compiled?: unknown }; result: LoadAnswer; progress: LoadProgress };
   /** Calls an export by a convention; `watchAllMemory` compares all of memory before and after. The page unpacks the answer with `unpackCallAnswer`. */
   call: { params: { exportName: string; call: ConventionCall; watchAllMemory?: boolean }; result: CallAnswer };
   /** Copies a window of linear memory; never the whole buffer. */

@@ -1,11 +1,15 @@
 /**
  * The request/response helper both channels use: requests carry an id, a response is
- * `ok: true, result` or `ok: false, error`, and a handler that throws answers `ok: false`.
+ * `ok: true, result` or `ok: false, error`, and a handler that throws answers `ok: false`. A
+ * handler may report progress before it answers (what a slow request already knows).
  * It knows nothing of transports; callers give it a `post` function and feed it what arrives.
  */
 
-/** A table of requests: each method's params and result. */
-export type RequestTable<T> = { [M in keyof T]: { params: unknown; result: unknown } };
+/** A table of requests: each method's params and result, and what it may report before its result. */
+export type RequestTable<T> = { [M in keyof T]: { params: unknown; result: unknown; progress?: unknown } };
+
+/** What method `E` of a table reports as progress (never, for methods that report none). */
+export type ProgressOf<E> = E extends { progress: infer P } ? P : never;
 
 /** An error as it crosses a boundary: plain data, never an Error object. */
 export interface WireError {
@@ -21,10 +25,11 @@ export interface RpcRequest {
   params: unknown;
 }
 
-/** A response on the wire. */
+/** A response on the wire; `progress` may come any number of times before the one final answer. */
 export type RpcResponse =
   | { kind: "response"; id: number; ok: true; result: unknown }
-  | { kind: "response"; id: number; ok: false; error: WireError };
+  | { kind: "response"; id: number; ok: false; error: WireError }
+  | { kind: "progress"; id: number; value: unknown };
 
 /** The error a caller is rejected with; it keeps the remote error's name. */
 export class RemoteError extends Error {
@@ -52,15 +57,19 @@ export function isRpcRequest(value: unknown): value is RpcRequest {
 /** Whether `value` is a response of this helper's shape. */
 export function isRpcResponse(value: unknown): value is RpcResponse {
   const v = value as RpcResponse | null;
-  return (
-    typeof v === "object" && v !== null && v.kind === "response" && Number.isInteger(v.id) && typeof v.ok === "boolean"
-  );
+  if (typeof v !== "object" || v === null || !Number.isInteger(v.id)) return false;
+  return v.kind === "progress" || (v.kind === "response" && typeof v.ok === "boolean");
 }
 
 /** The calling side of a channel. */
 export interface RpcClient<T extends RequestTable<T>> {
-  request<M extends keyof T & string>(method: M, params: T[M]["params"], transfer?: ArrayBuffer[]): Promise<T[M]["result"]>;
-  /** Settles the matching pending request; returns false for anything that is not a known response. */
+  request<M extends keyof T & string>(
+    method: M,
+    params: T[M]["params"],
+    transfer?: ArrayBuffer[],
+    onProgress?: (value: ProgressOf<T[M]>) => void,
+  ): Promise<T[M]["result"]>;
+  /** Settles the matching pending request (or reports its progress); returns false for anything that is not a known response. */
   handleResponse(message: unknown): boolean;
   /** Rejects every pending request, for when the other side is gone (a terminated worker). */
   rejectAll(error: WireError): void;
@@ -71,12 +80,12 @@ export interface RpcClient<T extends RequestTable<T>> {
 /** Creates the calling side of a channel. */
 export function createRpcClient<T extends RequestTable<T>>(post: Post): RpcClient<T> {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; onProgress?: (value: never) => void }>();
   return {
-    request(method, params, transfer) {
+    request(method, params, transfer, onProgress) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
         try {
           post({ kind: "request", id, method, params } satisfies RpcRequest, transfer);
         } catch (thrown) {
@@ -90,6 +99,10 @@ export function createRpcClient<T extends RequestTable<T>>(post: Post): RpcClien
       if (!isRpcResponse(message)) return false;
       const waiter = pending.get(message.id);
       if (!waiter) return false;
+      if (message.kind === "progress") {
+        waiter.onProgress?.(message.value as never);
+        return true;
+      }
       pending.delete(message.id);
       if (message.ok) waiter.resolve(message.result);
       else waiter.reject(new RemoteError(message.error));
@@ -106,9 +119,9 @@ export function createRpcClient<T extends RequestTable<T>>(post: Post): RpcClien
   };
 }
 
-/** Handlers for every method of a table; each may return its result or a promise of it. */
+/** Handlers for every method of a table; each may return its result or a promise of it, and report progress before. */
 export type Handlers<T extends RequestTable<T>> = {
-  [M in keyof T]: (params: T[M]["params"]) => T[M]["result"] | Promise<T[M]["result"]>;
+  [M in keyof T]: (params: T[M]["params"], progress: (value: ProgressOf<T[M]>) => void) => T[M]["result"] | Promise<T[M]["result"]>;
 };
 
 /** Picks the buffers of a result that should be transferred instead of copied. */
@@ -132,7 +145,8 @@ export function serveRpc<T extends RequestTable<T>>(
       response = { kind: "response", id: request.id, ok: false, error: { name: "UnknownMethod", message: `Unknown request "${request.method}".` } };
     } else {
       try {
-        const result = await handler(request.params as never);
+        const progress = (value: unknown) => post({ kind: "progress", id: request.id, value } satisfies RpcResponse, transferOf(value));
+        const result = await handler(request.params as never, progress as never);
         response = { kind: "response", id: request.id, ok: true, result };
       } catch (thrown) {
         response = { kind: "response", id: request.id, ok: false, error: toWireError(thrown) };

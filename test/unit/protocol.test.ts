@@ -1,7 +1,7 @@
 /** The boundaries: message validation on both host channels, the RPC helper, and the webview CSP. */
 import assert from "node:assert/strict";
 import { parseHostMessage, parseWebviewMessage } from "../../src/core/protocol";
-import { createRpcClient, serveRpc, type RpcResponse } from "../../src/core/rpc";
+import { createRpcClient, serveRpc, type Handlers, type RpcResponse } from "../../src/core/rpc";
 import { contentSecurityPolicy, createNonce, renderHtml } from "../../src/extension/html";
 
 const garbage: unknown[] = [
@@ -47,8 +47,9 @@ describe("protocol: messages from the other side are validated", () => {
 });
 
 describe("rpc: every request is answered", () => {
-  function pair(handlers: Parameters<typeof serveRpc>[0]) {
-    const client = createRpcClient<Record<string, { params: unknown; result: unknown }>>((message) => {
+  type Table = Record<string, { params: unknown; result: unknown; progress: unknown }>;
+  function pair(handlers: Handlers<Table>) {
+    const client = createRpcClient<Table>((message) => {
       void serve(message as never);
     });
     const serve = serveRpc(handlers, (response) => client.handleResponse(response as RpcResponse));
@@ -68,6 +69,25 @@ describe("rpc: every request is answered", () => {
     await assert.rejects(client.request("fail", undefined), { name: "TypeError", message: "bad params" });
     await assert.rejects(client.request("missing", undefined), { name: "UnknownMethod" });
     assert.equal(client.pendingCount, 0);
+  });
+
+  it("hands each progress report to its own request, in order and before the result", async () => {
+    const seen: string[] = [];
+    const client = pair({
+      count: async (n, progress) => {
+        for (let i = 1; i <= (n as number); i++) progress(i);
+        return "counted";
+      },
+    });
+    const [a, b] = await Promise.all([
+      client.request("count", 2, [], (value) => seen.push(`a${String(value)}`)).then((r) => seen.push(`a:${String(r)}`)),
+      client.request("count", 1, [], (value) => seen.push(`b${String(value)}`)).then((r) => seen.push(`b:${String(r)}`)),
+    ]);
+    assert.ok(a && b);
+    assert.deepEqual(seen.filter((s) => s.startsWith("a")), ["a1", "a2", "a:counted"]);
+    assert.deepEqual(seen.filter((s) => s.startsWith("b")), ["b1", "b:counted"]);
+    assert.equal(client.pendingCount, 0);
+    assert.equal(client.handleResponse({ kind: "progress", id: 999, value: 1 }), false);
   });
 
   it("rejects pending requests when the other side is gone, and ignores strangers' responses", async () => {

@@ -216,6 +216,33 @@ describe("webview: the real bundles in Chromium", function () {
     assert.deepEqual((await callExport(page, "ok")).results, ["7"]);
   });
 
+  it("lists the exports while the module still compiles, and enables calls once it runs", async () => {
+    // Each task's DOM, as a MutationObserver sees it: the parsed module and the instance arrive apart.
+    await page.evaluate(() => {
+      const states: string[] = [];
+      (window as unknown as { states: string[] }).states = states;
+      new MutationObserver(() => {
+        const isStarting = /Compiling and instantiating/.test(document.querySelector(".notices")?.textContent ?? "");
+        const listed = document.querySelectorAll(".export-list > li").length;
+        const call = document.querySelector<HTMLButtonElement>(".call-form button[type=submit]");
+        states.push(`${isStarting ? "starting" : "not starting"}, ${listed > 0 ? "listed" : "not listed"}, call ${call && !call.disabled ? "enabled" : "disabled"}`);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await openFixture(page, "numbers");
+    const states = await page.evaluate(() => (window as unknown as { states: string[] }).states);
+    assert.ok(states.includes("starting, listed, call disabled"), states.join(" | "));
+    assert.equal(states.at(-1), "not starting, listed, call enabled");
+  });
+
+  it("refuses a host's call to a module without an instance, saying why", async () => {
+    await openFixture(page, "command");
+    const from = await postedCount(page);
+    await page.evaluate(() => window.postMessage({ type: "invoke", exportName: "_start", args: [] }, "*"));
+    const reply = (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
+    assert.equal(reply.outcome, "invalid");
+    assert.match(reply.message ?? "", /no running instance/);
+  });
+
   it("runs an export on the host's request, as if typed", async () => {
     await openFixture(page, "numbers");
     const from = await postedCount(page);

@@ -5,7 +5,7 @@
 import { buildCall, fieldCount } from "./callBuilder";
 import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
 import { blobWorkerFactory, ReactorClient } from "./reactorClient";
-import { choiceOf, functionsOf, initialState, inputsFor, reduce, sanitizeSaved, savedState, selectedFunction, type Event } from "./state";
+import { choiceOf, functionsOf, initialState, inputsFor, isCallable, reduce, sanitizeSaved, savedState, selectedFunction, type Event } from "./state";
 import { resultTexts, View } from "./view";
 
 /** The worker's bundled source, inlined by the build (scripts/build.mjs). */
@@ -79,9 +79,12 @@ function reportLoad(fileName: string, report: LoadReport): void {
 }
 
 async function open(fileName: string, bytes: Uint8Array, saved: unknown): Promise<void> {
+  // The bytes go to the worker before the page redraws, and the exports show as soon as the
+  // worker has parsed them; the instance follows.
+  const loading = client.load(bytes, undefined, (parsed) => dispatch({ type: "didLoad", fileName, report: parsed }));
   dispatch({ type: "didStartLoading", fileName });
   try {
-    const report = await client.load(bytes);
+    const report = await loading;
     const fromHost = hasRestored ? undefined : sanitizeSaved(saved);
     hasRestored = true;
     reportLoad(fileName, report);
@@ -111,6 +114,12 @@ async function callSelected(): Promise<void> {
   const fn = selectedFunction(state);
   if (!fn) return;
   const argTexts = inputsFor(state, fn);
+  if (!isCallable(state)) {
+    const load = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.instance : undefined;
+    const why = load?.status === "starting" ? "is still being compiled and instantiated; call it once that is done" : "has no running instance to call";
+    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: `The module ${why}.` });
+    return;
+  }
   if (state.running || client.isCalling) {
     // Calls never interleave: one reactor, one call at a time.
     postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: `${state.running?.exportName ?? "Another export"} is still running; wait for it or cancel it.` });

@@ -3,6 +3,7 @@
  * restart from the same bytes when a call runs away or is cancelled. It renders nothing.
  */
 import type { CallOutcome, ConventionCall, LoadReport, MemoryWindow, WorkerRequests } from "../../src/core/protocol";
+import type { ModuleInfo } from "../../src/core/wasm/types";
 import { createRpcClient, type RpcClient } from "../../src/core/rpc";
 import { unpackCallAnswer } from "../../src/core/callAnswer";
 
@@ -57,12 +58,20 @@ export class ReactorClient {
   /**
    * Loads a module, replacing the current one. The bytes are transferred to the worker, so the
    * caller must not use them afterwards; the worker hands them back, and they are kept for restarts.
+   * `onParsed` receives the module, its instance still starting, as soon as the worker has parsed it.
    */
-  async load(bytes: Uint8Array, compiled?: unknown): Promise<LoadReport> {
+  async load(bytes: Uint8Array, compiled?: unknown, onParsed?: (report: LoadReport) => void): Promise<LoadReport> {
     this.kept = undefined;
-    const answer = await this.rpc.request("load", { bytes, compiled }, [bytes.buffer as ArrayBuffer]);
+    let module: ModuleInfo | undefined;
+    const answer = await this.rpc.request("load", { bytes, compiled }, [bytes.buffer as ArrayBuffer], (progress) => {
+      module = progress.module;
+      onParsed?.({ status: "loaded", module, instance: { status: "starting" } });
+    });
     this.kept = { bytes: answer.bytes, compiled: answer.compiled };
-    return answer.report;
+    const { report } = answer;
+    if (report.status === "invalid") return report;
+    if (!module) throw new Error("The worker loaded a module without reporting it parsed.");
+    return { status: "loaded", module, instance: report.instance };
   }
 
   /** Calls an export; a call still running after `timeoutMs` is stopped and the reactor restarted. */

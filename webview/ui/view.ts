@@ -163,7 +163,9 @@ export class View {
   }
 
   private renderInstanceNotices(instance: InstanceReport): void {
-    if (instance.status === "notInstantiated") this.notice("info", "Not instantiated", instance.reason);
+    if (instance.status === "starting") {
+      this.notices.append(h("p", { className: "muted" }, icon("loading codicon-modifier-spin"), " Compiling and instantiating: the exports can be called once this is done."));
+    } else if (instance.status === "notInstantiated") this.notice("info", "Not instantiated", instance.reason);
     else if (instance.status === "failed") {
       const titles = { compile: "The engine rejected the module", link: "The module could not be linked", start: "The start function trapped", initialize: "`_initialize` failed" };
       this.notice("error", titles[instance.stage], instance.message, instance.trap?.engineMessage);

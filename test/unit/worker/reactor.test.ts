@@ -173,26 +173,35 @@ describe("worker: the reactor under Node with @runno/wasi", () => {
   });
 });
 
+/** Progress a handler reports, where a test does not look at it. */
+const ignore = (): void => undefined;
+
 describe("worker: request handlers", () => {
   it("load, call and readMemory answer with values; bad params are rejected", async () => {
     const handlers = createHandlers();
-    await assert.rejects(async () => handlers.call({ exportName: "x", call: plain([]) }), /load a module first/);
+    await assert.rejects(async () => handlers.call({ exportName: "x", call: plain([]) }, ignore), /load a module first/);
     const bytes = fixture("counter");
-    const answer = await handlers.load({ bytes });
+    // The module goes ahead as progress, before the instance exists; the answer does not repeat it.
+    const reported: string[] = [];
+    const answer = await handlers.load({ bytes }, ({ module }) => {
+      reported.push(`${module.kind}: ${module.functions.map((f) => f.name).join(", ")}`);
+    });
+    assert.deepEqual(reported, ["reactor: _initialize, increment, get, reset"]);
     assert.equal(answer.report.status, "loaded");
+    assert.ok(!("module" in answer.report));
     assert.equal(answer.bytes, bytes, "the bytes go back to the page for restarts");
     assert.ok(answer.compiled instanceof WebAssembly.Module);
     const first = answer.report.status === "loaded" && answer.report.instance.status === "ready" ? answer.report.instance.firstMemory : undefined;
     assert.equal(first?.offset, 0);
     assert.equal(first?.bytes.length, 4096);
-    await assert.rejects(async () => handlers.load({ bytes, compiled: {} }), TypeError);
+    await assert.rejects(async () => handlers.load({ bytes, compiled: {} }, ignore), TypeError);
     // A restart hands back the compiled module: nothing is compiled again, and the reactor starts afresh.
-    const again = await handlers.load({ bytes, compiled: answer.compiled });
+    const again = await handlers.load({ bytes, compiled: answer.compiled }, ignore);
     assert.equal(again.compiled, answer.compiled);
-    const outcome = await handlers.call({ exportName: "increment", call: plain([]) });
+    const outcome = await handlers.call({ exportName: "increment", call: plain([]) }, ignore);
     assert.deepEqual(returned(outcome), [i32(1)]);
-    await assert.rejects(async () => handlers.call({ exportName: "increment", call: { convention: "plain", args: [{ type: "i32", value: "1" }] } } as never), TypeError);
-    const window = await handlers.readMemory({ offset: 65530, length: 100 });
+    await assert.rejects(async () => handlers.call({ exportName: "increment", call: { convention: "plain", args: [{ type: "i32", value: "1" }] } } as never, ignore), TypeError);
+    const window = await handlers.readMemory({ offset: 65530, length: 100 }, ignore);
     assert.equal(window.offset, 65530);
     assert.equal(window.bytes.length, 6);
     assert.equal(window.memoryBytes, 65536);
@@ -214,9 +223,9 @@ describe("worker: garbage requests are refused, never acted on", () => {
   for (const [method, params] of garbage) {
     it(`${method}(${JSON.stringify(params)}) is rejected with a TypeError and the reactor is unchanged`, async () => {
       const handlers = createHandlers();
-      await handlers.load({ bytes: fixture("counter") });
-      await assert.rejects(async () => (handlers as unknown as Record<string, (p: unknown) => unknown>)[method]!(params), TypeError);
-      assert.deepEqual(returned(await handlers.call({ exportName: "get", call: plain([]) })), [i32(0)]);
+      await handlers.load({ bytes: fixture("counter") }, ignore);
+      await assert.rejects(async () => (handlers as unknown as Record<string, (p: unknown, progress: () => void) => unknown>)[method]!(params, ignore), TypeError);
+      assert.deepEqual(returned(await handlers.call({ exportName: "get", call: plain([]) }, ignore)), [i32(0)]);
     });
   }
 });

@@ -6,29 +6,48 @@ import { join } from "node:path";
 import { root } from "../lib/bundle.mjs";
 import { median, percentile } from "../lib/stats.mjs";
 import { writeMemoryModule } from "../genMemoryModule.mjs";
+import { canPinToOneCpu, startBrowserBench } from "./server.mjs";
 
 const ms = (v) => `${v < 1 ? v.toFixed(3) : v.toFixed(2)} ms`;
 const base64 = (path) => readFileSync(path).toString("base64");
 
-/** Call pipeline of `echo` with five tagged arguments against a bare postMessage round trip calling `echo`. */
+/**
+ * Call pipeline of `echo` with five tagged arguments against a bare postMessage round trip calling
+ * `echo`: in the browser as it runs, and again with the browser kept to one CPU (see `canPinToOneCpu`).
+ */
 export async function pipeline(ctx) {
-  const page = await ctx.browser.newPage("/bench.html");
-  const sizes = ctx.quick ? { rounds: 2, calls: 20, warmup: 10 } : { rounds: 7, calls: 300, warmup: 200 };
+  const rows = [pipelineRow(await measurePipeline(ctx.browser, ctx.quick), "")];
+  if (canPinToOneCpu) {
+    const pinned = await startBrowserBench({ oneCpu: true });
+    try {
+      rows.push(pipelineRow(await measurePipeline(pinned, ctx.quick), ", Chromium kept to one CPU"));
+    } finally {
+      await pinned.close();
+    }
+  }
+  return rows;
+}
+
+async function measurePipeline(browser, quick) {
+  const page = await browser.newPage("/bench.html");
+  const sizes = quick ? { rounds: 2, calls: 20, warmup: 10 } : { rounds: 7, calls: 300, warmup: 200 };
   const wasm = base64(join(root, "test", "fixtures", "wasm", "tagged.wasm"));
   const result = await page.evaluate((o) => window.bench.pipeline(o), { wasm, ...sizes });
   await page.close();
   if (result.decodedResults !== 5) throw new Error(`echo gave ${result.decodedResults} decoded results, expected 5`);
+  return { ...result, sizes };
+}
+
+function pipelineRow(result, where) {
   const ratios = result.rounds.map((r) => median(r.productMs) / median(r.baselineMs));
   const all = (key) => result.rounds.flatMap((r) => r[key]);
-  return [
-    {
-      what: "Call pipeline: `echo` of tagged.wasm with 5 tagged arguments (client → worker → page)",
-      baseline: "bare postMessage round trip to a worker calling `echo` (no encoding)",
-      ratios,
-      target: { op: "<=", value: 2, text: "≤ 2× at the median" },
-      context: `product ${ms(median(all("productMs")))} (p95 ${ms(percentile(all("productMs"), 95))}), bare ${ms(median(all("baselineMs")))}; split: the same export called plainly through the product ${ms(median(all("plainMs")))}, the worker's own time for the tagged call ${ms(median(all("workerMs")))}; ${sizes.rounds}×${sizes.calls} calls each, interleaved`,
-    },
-  ];
+  return {
+    what: `Call pipeline: \`echo\` of tagged.wasm with 5 tagged arguments (client → worker → page)${where}`,
+    baseline: "bare postMessage round trip to a worker calling `echo` (no encoding)",
+    ratios,
+    target: { op: "<=", value: 2, text: "≤ 2× at the median" },
+    context: `product ${ms(median(all("productMs")))} (p95 ${ms(percentile(all("productMs"), 95))}), bare ${ms(median(all("baselineMs")))}; split: the same export called plainly through the product ${ms(median(all("plainMs")))}, the worker's own time for the tagged call ${ms(median(all("workerMs")))}; ${result.sizes.rounds}×${result.sizes.calls} calls each, interleaved`,
+  };
 }
 
 /** The same calls with memory grown to 1 GiB and with 1 MiB, full-memory change detection off. */

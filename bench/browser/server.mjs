@@ -4,11 +4,12 @@
 // runs the product's worker through its client with no UI. Both are cross-origin isolated, so
 // performance.now() has microsecond resolution in the page and in its workers.
 import { createServer } from "node:http";
-import { existsSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, normalize } from "node:path";
 import { chromium } from "playwright-core";
-import { benchDir, bundleForNode, bundleScript, root } from "../lib/bundle.mjs";
+import { benchDir, bundleForNode, bundleScript, root, tmpDir } from "../lib/bundle.mjs";
 
 const require = createRequire(import.meta.url);
 
@@ -31,8 +32,15 @@ async function buildBenchScript() {
   return { page, baselineWorker };
 }
 
-/** Starts the server and the browser; `close()` ends both. */
-export async function startBrowserBench() {
+/**
+ * Whether Chromium can be kept to one CPU here (`taskset`, from util-linux). On this benchmark's
+ * two-CPU virtual machine, waking a thread on the other CPU costs tens of microseconds, and whether
+ * a round trip pays that is up to the scheduler; on one CPU every round trip pays a context switch instead.
+ */
+export const canPinToOneCpu = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
+
+/** Starts the server and the browser; `close()` ends both. With `oneCpu`, every Chromium process and thread runs on CPU 0. */
+export async function startBrowserBench({ oneCpu = false } = {}) {
   if (!existsSync(join(root, "dist", "webview.js"))) throw new Error("dist/webview.js is missing: run `npm run build` first.");
   const { page: benchScript, baselineWorker } = await buildBenchScript();
   const { renderHtml } = require(await bundleForNode("src/extension/html.ts", "html"));
@@ -72,7 +80,15 @@ export async function startBrowserBench() {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs });
+  const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  let executablePath = chromiumPath;
+  if (oneCpu) {
+    // Processes and threads inherit their affinity, so pinning the first pins them all.
+    executablePath = join(tmpDir, "chromium-on-cpu0.sh");
+    mkdirSync(tmpDir, { recursive: true });
+    writeFileSync(executablePath, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(chromiumPath)} "$@"\n`, { mode: 0o755 });
+  }
+  const browser = await chromium.launch({ executablePath, args: chromiumArgs });
   const errors = [];
   return {
     origin,

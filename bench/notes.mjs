@@ -17,7 +17,13 @@ average is printed above the table.
   test/fixtures/wasm/tagged.wasm with the five arguments of the convention's worked example, full-memory
   change detection off. Baseline: a bare worker (bench/browser/baselineWorker.ts) with the same module,
   one \`postMessage\` that calls \`exports.echo()\` and posts the number back. Interleaved call by call.
-  The page is cross-origin isolated so that \`performance.now()\` has microsecond resolution.
+  The page is cross-origin isolated so that \`performance.now()\` has microsecond resolution. The row
+  runs twice: in Chromium as launched, and in a second Chromium kept to CPU 0 with \`taskset\`. On this
+  two-CPU virtual machine, posting to a sleeping thread on the other CPU costs tens of microseconds
+  (measured: the bare worker's own \`postMessage\` takes 14 µs inside a round trip against 2–4 µs in a
+  loop), and whether a round trip pays it is the scheduler's choice: the same bare round trip takes
+  25 µs or 100 µs depending on where its threads run. On one CPU every hop is a context switch, so
+  that row compares the work of both sides.
 - **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
   stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five
   rows entered. Playwright clicks “Call”; the time runs from the click event's \`timeStamp\` to the
@@ -28,7 +34,9 @@ average is printed above the table.
   functions of 400 signatures, calls, data, exports every 50th function, a full name section) is posted
   as VS Code's webview frame posts the host's \`open\` (its buffer transferred); the time runs until the
   export list holds every export (\`aria-setsize\`) and shows the first (the list is virtualized and
-  draws only the rows in view). Baseline: a bare
+  draws only the rows in view). The worker parses first and sends the module ahead, then compiles, so
+  the exports are listed while the engine still compiles; “ready to call” is when **Call** is enabled,
+  after instantiation and \`_initialize\`. Baseline: a bare
   worker in the same page compiles and instantiates the same bytes (transfer included, worker started
   before the clock). A nonce custom section makes every load's bytes unique, so no engine cache helps
   either side; which side goes first alternates.

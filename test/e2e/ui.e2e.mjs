@@ -166,6 +166,15 @@ async function callAndExpectReturn(view, exportName) {
   await expectText(view.locator('[role="status"]'), `${exportName} returned`, 30_000);
 }
 
+/** The result cells of the first results table in the outcome (label, type, decimal, …), one array per row. */
+function resultRows(view) {
+  return view
+    .locator('[role="status"] table')
+    .first()
+    .locator("tbody tr")
+    .evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll("td"), (td) => (td.textContent ?? "").trim())));
+}
+
 uiCase("tagged call through the UI", async (t) => {
   await t.page.setViewportSize({ width: 1440, height: 1000 });
   await openInExplorer(t, "tagged.wasm");
@@ -296,12 +305,90 @@ uiCase("a long call can be cancelled from its notification", async (t) => {
   // The restarted reactor answers.
   await selectExport(view, "ok");
   await callAndExpectReturn(view, "ok");
-  const results = await status
-    .locator("table")
-    .first()
-    .locator("tbody tr")
-    .evaluateAll((rows) => rows.map((row) => Array.from(row.querySelectorAll("td"), (td) => (td.textContent ?? "").trim())));
+  const results = await resultRows(view);
   check(results.length === 1 && results[0][2] === "7", "after the restart, ok should return the single result 7 (results table: label, type, decimal, …)", results);
+});
+
+uiCase("opens a module from the explorer's context menu", async (t) => {
+  await t.open(fixtures);
+  const row = t.page.locator(".explorer-folders-view .monaco-list-row", { hasText: "counter.wasm" }).first();
+  try {
+    await row.waitFor({ state: "visible", timeout: 30_000 });
+  } catch {
+    const rows = await t.page.locator(".explorer-folders-view .monaco-list-row").allTextContents();
+    throw new InfraError(`the explorer never listed counter.wasm (30s); it shows ${JSON.stringify(rows.slice(0, 12))}`);
+  }
+  // The menu gains the extension's item once the extension host has read the extensions, as the
+  // palette gains its command (see runCommand): until then, close the menu and ask again.
+  const item = t.page.locator(".monaco-menu .action-item", { hasText: "Call WASM Export" }).first();
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    await row.click({ button: "right" });
+    if (await item.waitFor({ state: "visible", timeout: 3000 }).then(() => true, () => false)) break;
+    const items = await t.page.locator(".monaco-menu .action-item").allTextContents();
+    await t.page.keyboard.press("Escape");
+    if (Date.now() > deadline) throw new Error(`the context menu of counter.wasm never offered "Call WASM Export" (60s); it offers ${JSON.stringify(items.filter(Boolean))}`);
+    await t.page.waitForTimeout(1000);
+  }
+  // A menu that has just opened may ignore a click (it guards against the right-click's own
+  // release): click again until it closes.
+  for (let attempt = 1; await item.isVisible().catch(() => false); attempt++) {
+    if (attempt > 5) throw new InfraError('the context menu stayed open after 5 clicks on "Call WASM Export"');
+    await item.click({ timeout: 10_000 }).catch(() => undefined);
+    await item.waitFor({ state: "hidden", timeout: 2000 }).catch(() => undefined);
+  }
+  const view = t.webview();
+  await selectExport(view, "increment");
+  await callAndExpectReturn(view, "increment");
+});
+
+uiCase("opens a module through Browse… when the workspace has none", async (t) => {
+  // The fixtures' C sources: no .wasm files, so the quick pick offers only Browse….
+  await t.open(join(projectRoot, "test/fixtures/src"));
+  await t.runCommand("WASI Reactor: Call WASM Export");
+  const input = t.page.locator(".quick-input-widget input");
+  const browse = t.page.locator(".quick-input-widget .monaco-list-row", { hasText: "Browse…" }).first();
+  try {
+    await browse.click({ timeout: 20_000 });
+  } catch {
+    const rows = await t.page.locator(".quick-input-widget .monaco-list-row").allTextContents();
+    throw new Error(`the quick pick offers no "Browse…"; it shows ${JSON.stringify(rows)}`);
+  }
+  // code-server's open dialog is a quick input over a folder: go to the fixtures, pick the file, OK.
+  await t.page.waitForFunction(() => /\/$/.test(document.querySelector(".quick-input-widget input")?.value ?? ""), undefined, { timeout: 20_000 }).catch(() => {
+    throw new InfraError("the open dialog never showed a folder (20s)");
+  });
+  await input.fill(`${fixtures}/`);
+  const file = t.page.locator(".quick-input-widget .monaco-list-row", { hasText: "counter.wasm" }).first();
+  try {
+    await file.click({ timeout: 20_000 });
+  } catch {
+    const rows = await t.page.locator(".quick-input-widget .monaco-list-row").allTextContents();
+    throw new Error(`the open dialog at ${fixtures}/ lists no counter.wasm; it shows ${JSON.stringify(rows.slice(0, 12))} and the path ${JSON.stringify(await input.inputValue())}`);
+  }
+  // Clicking a file either opens it or puts its path in the box, to be confirmed with OK.
+  const ok = t.page.locator(".quick-input-widget").getByRole("button", { name: "OK" });
+  if (await ok.isVisible().catch(() => false)) await ok.click({ timeout: 5000 }).catch(() => undefined);
+  const view = t.webview();
+  await selectExport(view, "increment");
+  await callAndExpectReturn(view, "increment");
+});
+
+uiCase("keeps the reactor running while its tab is hidden", async (t) => {
+  await openInExplorer(t, "counter.wasm");
+  const view = t.webview();
+  await selectExport(view, "increment");
+  await callAndExpectReturn(view, "increment");
+  // Another editor in the same group hides the explorer's tab; then it is brought back.
+  await t.runCommand("Preferences: Open Settings (UI)");
+  const settings = t.page.locator(".tabs-container .tab", { hasText: "Settings" }).first();
+  await settings.waitFor({ state: "visible", timeout: 20_000 });
+  await t.page.locator(".tabs-container .tab", { hasText: "counter.wasm" }).first().click({ timeout: 10_000 });
+  // The page and its worker lived on: the last outcome still shows, and the counter goes on from 1.
+  await expectText(view.locator('[role="status"]'), "increment returned", 20_000);
+  await callAndExpectReturn(view, "increment");
+  const results = await resultRows(view);
+  check(results.length === 1 && results[0][2] === "2", "a second increment after the tab was hidden should return 2 (the same instance)", results);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -115,8 +115,8 @@ async function callSelected(): Promise<void> {
   if (!fn) return;
   const argTexts = inputsFor(state, fn);
   if (!isCallable(state)) {
-    const load = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.instance : undefined;
-    const why = load?.status === "starting" ? "is still being compiled and instantiated; call it once that is done" : "has no running instance to call";
+    const instance = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.instance : undefined;
+    const why = instance?.status === "starting" ? "is still being compiled and instantiated; call it once that is done" : "has no running instance to call";
     postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: `The module ${why}.` });
     return;
   }

@@ -1,7 +1,8 @@
 /**
  * Change detection: a copy of linear memory kept across watched calls, and the search for the
- * bytes a call changed; and, for calls that watch only a few areas, a reused copy of those. A tiny hand-assembled wasm kernel compares 64 bytes a step where
- * the engine runs it; plain JavaScript does the same elsewhere, with the same results.
+ * bytes a call changed; and, for calls that watch only a few areas, a reused copy of those. A tiny
+ * hand-assembled wasm kernel compares 64 bytes a step where the engine runs it; plain JavaScript
+ * does the same elsewhere, with the same results.
  * It does not decide which calls are watched (memoryCall.ts does).
  */
 import { diffBytes, type ByteRange } from "../../src/core/layout";

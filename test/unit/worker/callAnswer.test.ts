@@ -5,6 +5,7 @@ import { DEFAULT_TAGGED_OPTIONS, encodeTagged, type TaggedArg } from "../../../s
 import { packReport, readTaggedResults, unpackCallAnswer, unpackReport } from "../../../src/core/callAnswer";
 import type { CallOutcome, ConventionCall, MemoryReport } from "../../../src/core/protocol";
 import { Reactor } from "../../../webview/worker/reactor";
+import { workedExampleArgs as workedExample } from "../../workedExample.mjs";
 import { fixture } from "../fixtures";
 
 async function load(): Promise<Reactor> {
@@ -12,14 +13,6 @@ async function load(): Promise<Reactor> {
   assert.ok(reactor, JSON.stringify(report));
   return reactor;
 }
-
-const workedExample: TaggedArg[] = [
-  { type: "Int32", value: -1 },
-  { type: "Uint32", value: 1 },
-  { type: "string", value: "passing" },
-  { type: "Int32Array", value: [-1, -1, -1] },
-  { type: "Uint32Array", value: [1, 1, 1] },
-];
 
 const tagged = (args: TaggedArg[], options = {}): ConventionCall => ({ convention: "tagged", args, options: { ...DEFAULT_TAGGED_OPTIONS, ...options } });
 

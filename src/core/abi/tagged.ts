@@ -8,7 +8,7 @@
 import { formatOffset, type Region } from "../layout";
 import { readIntegerLiteral, type Parsed } from "./numbers";
 import { decodeUtf8Lossy, encodeUtf8 } from "./utf8";
-import { elementProblem, encodeElements, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
+import { elementProblem, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
 
 /** The argument types the convention knows, spelled as the PR spells them. */
 export type TaggedType = "Int32" | "Uint32" | "string" | "Int32Array" | "Uint32Array";
@@ -120,75 +120,109 @@ export function resolveTaggedOptions(options: Partial<TaggedOptions> = {}): Pars
 export function encodeTagged(args: readonly TaggedArg[], options: Partial<TaggedOptions> = {}): TaggedEncoded {
   const resolved = resolveTaggedOptions(options);
   if (!resolved.ok) return { ok: false, error: { message: resolved.reason, offset: options.startOffset ?? 0 } };
-  const o = resolved.value;
-  const parts: ArrayLike<number>[] = [];
-  const regions: Region[] = [];
-  let at = o.startOffset;
-  const emit = (bytes: ArrayLike<number>, region: Omit<Region, "offset" | "size"> | undefined): void => {
-    if (region !== undefined && bytes.length > 0) regions.push({ offset: at, size: bytes.length, ...region });
-    parts.push(bytes);
-    at += bytes.length;
-  };
+  const { startOffset, tagWidth: w, padStringsTo4 } = resolved.value;
+  // Two passes, check and measure, then write into one buffer: this runs on both sides of every
+  // call (the worker writes the bytes, the page labels them), so it builds no intermediate arrays.
+  const utf8: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(args.length);
+  let at = startOffset;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as TaggedArg;
+    if (TAGS[arg.type] === undefined) return { ok: false, error: { message: `argument ${i} has the unknown type ${JSON.stringify((arg as { type: unknown }).type)}`, offset: at, argIndex: i } };
+    let problem: string | undefined;
+    let size = w + 4;
+    if (arg.type === "string") {
+      const enc = encodeUtf8(arg.value);
+      if (enc.ok) {
+        utf8[i] = enc.bytes;
+        size += enc.bytes.length + stringPadding(enc.bytes.length, padStringsTo4);
+      } else {
+        problem = enc.reason;
+      }
+    } else {
+      problem = numberProblem(arg);
+      if (arg.type === "Int32Array" || arg.type === "Uint32Array") size += 4 * arg.value.length;
+    }
+    if (problem !== undefined) return { ok: false, error: { message: `argument ${i} (${arg.type}): ${problem}`, offset: at, argIndex: i } };
+    at += size;
+  }
+  at += w;
 
+  const bytes = new Uint8Array(at - startOffset);
+  const regions: Region[] = [];
+  let p = 0;
+  const putTag = (tag: number, region: Region): void => {
+    if (w === 1) bytes[p] = tag;
+    else putU32(bytes, p, tag);
+    regions.push(region);
+    p += w;
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as TaggedArg;
     const tag = TAGS[arg.type];
-    if (tag === undefined) return { ok: false, error: { message: `argument ${i} has the unknown type ${JSON.stringify((arg as { type: unknown }).type)}`, offset: at, argIndex: i } };
-    const fail = (message: string): TaggedEncoded => ({ ok: false, error: { message: `argument ${i} (${arg.type}): ${message}`, offset: at, argIndex: i } });
-    let payload: ArrayLike<number>;
-    let countBytes: number[] | undefined;
-    let countText = "";
-    let payloadValue: string;
-    let payloadLabel: string;
+    putTag(tag, { offset: startOffset + p, size: w, kind: "tag", label: NOUN[arg.type], value: tagText(tag, w), argIndex: i });
     switch (arg.type) {
       case "Int32":
-      case "Uint32": {
-        const problem = elementProblem(arg.type, arg.value);
-        if (problem !== undefined) return fail(`(${String(arg.value)}) ${problem}`);
-        payload = u32(arg.value >>> 0);
-        payloadValue = String(arg.value);
-        payloadLabel = arg.type === "Int32" ? "i32" : "u32";
+      case "Uint32":
+        putU32(bytes, p, arg.value);
+        regions.push({ offset: startOffset + p, size: 4, kind: "payload", label: arg.type === "Int32" ? "i32" : "u32", value: String(arg.value), argIndex: i });
+        p += 4;
         break;
-      }
       case "string": {
-        const enc = encodeUtf8(arg.value);
-        if (!enc.ok) return fail(enc.reason);
-        payload = enc.bytes;
-        countBytes = u32(enc.bytes.length);
-        countText = plural(enc.bytes.length, "byte");
-        payloadValue = quoteString(arg.value);
-        payloadLabel = "UTF-8";
+        const text = utf8[i] as Uint8Array;
+        putU32(bytes, p, text.length);
+        regions.push({ offset: startOffset + p, size: 4, kind: "length", label: `length of argument ${i}`, value: plural(text.length, "byte"), argIndex: i });
+        p += 4;
+        bytes.set(text, p);
+        if (text.length > 0) regions.push({ offset: startOffset + p, size: text.length, kind: "payload", label: "UTF-8", value: quoteString(arg.value), argIndex: i });
+        p += text.length;
+        // The padding bytes stay zero, as the buffer starts.
+        const pad = stringPadding(text.length, padStringsTo4);
+        if (pad > 0) regions.push({ offset: startOffset + p, size: pad, kind: "padding", label: "to a 4-byte multiple", argIndex: i });
+        p += pad;
         break;
       }
       case "Int32Array":
       case "Uint32Array": {
+        const values = arg.value;
+        putU32(bytes, p, values.length);
+        regions.push({ offset: startOffset + p, size: 4, kind: "length", label: `length of argument ${i}`, value: plural(values.length, "element"), argIndex: i });
+        p += 4;
         const element = arg.type === "Int32Array" ? "Int32" : "Uint32";
-        const enc = encodeElements(element, arg.value);
-        if (!enc.ok) return fail(enc.reason);
-        payload = enc.value;
-        countBytes = u32(arg.value.length);
-        countText = plural(arg.value.length, "element");
-        payloadValue = formatArray(element, arg.value);
-        payloadLabel = element === "Int32" ? "i32" : "u32";
+        if (values.length > 0) regions.push({ offset: startOffset + p, size: 4 * values.length, kind: "payload", label: element === "Int32" ? "i32" : "u32", value: formatArray(element, values), argIndex: i });
+        for (const v of values) {
+          putU32(bytes, p, v);
+          p += 4;
+        }
         break;
       }
     }
-    emit(tagBytes(tag, o.tagWidth), { kind: "tag", label: NOUN[arg.type], value: tagText(tag, o.tagWidth), argIndex: i });
-    if (countBytes !== undefined) emit(countBytes, { kind: "length", label: `length of argument ${i}`, value: countText, argIndex: i });
-    emit(payload, { kind: "payload", label: payloadLabel, value: payloadValue, argIndex: i });
-    if (arg.type === "string" && o.padStringsTo4 && payload.length % 4 !== 0) {
-      emit(new Array<number>(4 - (payload.length % 4)).fill(0), { kind: "padding", label: "to a 4-byte multiple", argIndex: i });
+  }
+  putTag(-1, { offset: startOffset + p, size: w, kind: "terminator", label: "end of the argument list", value: tagText(-1, w) });
+  return { ok: true, bytes, regions, startOffset };
+}
+
+/** Why a number or array argument cannot be encoded (its range, or an element's), or undefined. */
+function numberProblem(arg: Exclude<TaggedArg, { type: "string" }>): string | undefined {
+  switch (arg.type) {
+    case "Int32":
+    case "Uint32": {
+      const problem = elementProblem(arg.type, arg.value);
+      return problem === undefined ? undefined : `(${String(arg.value)}) ${problem}`;
+    }
+    case "Int32Array":
+    case "Uint32Array": {
+      const element = arg.type === "Int32Array" ? "Int32" : "Uint32";
+      for (let k = 0; k < arg.value.length; k++) {
+        const problem = elementProblem(element, arg.value[k]);
+        if (problem !== undefined) return `element ${k} (${String(arg.value[k])}) ${problem}`;
+      }
+      return undefined;
     }
   }
-  emit(tagBytes(-1, o.tagWidth), { kind: "terminator", label: "end of the argument list", value: tagText(-1, o.tagWidth) });
+}
 
-  const bytes = new Uint8Array(at - o.startOffset);
-  let p = 0;
-  for (const part of parts) {
-    bytes.set(part, p);
-    p += part.length;
-  }
-  return { ok: true, bytes, regions, startOffset: o.startOffset };
+function stringPadding(length: number, padStringsTo4: boolean): number {
+  return padStringsTo4 && length % 4 !== 0 ? 4 - (length % 4) : 0;
 }
 
 /**
@@ -380,13 +414,12 @@ export function taggedSize(args: readonly TaggedArg[], options: Partial<TaggedOp
   return size;
 }
 
-// Small fields are plain arrays: a typed array each would cost more than the rest of encoding.
-function u32(n: number): number[] {
-  return [n & 0xff, (n >>> 8) & 0xff, (n >>> 16) & 0xff, n >>> 24];
-}
-
-function tagBytes(tag: number, width: 1 | 4): number[] {
-  return width === 1 ? [tag & 0xff] : u32(tag >>> 0);
+/** Writes `n` (an Int32 or a Uint32) little-endian at `p`; a Uint8Array keeps each byte's low 8 bits. */
+function putU32(bytes: Uint8Array, p: number, n: number): void {
+  bytes[p] = n;
+  bytes[p + 1] = n >>> 8;
+  bytes[p + 2] = n >>> 16;
+  bytes[p + 3] = n >>> 24;
 }
 
 /** A tag as the memory view shows it: `0x03`, `0xFF`; with 4-byte tags, all eight digits. */

@@ -30,6 +30,8 @@ export interface ElementCodec<T extends ElementValue = ElementValue> extends Cod
   readonly kind: ElementKind;
   /** Smallest and largest values a user may type in decimal (integers only). */
   readonly range?: { min: bigint; max: bigint };
+  /** The same range as numbers, for kinds of 32 bits or fewer: checks compare without BigInt. */
+  readonly numberRange?: { min: number; max: number };
   /** Whether the kind is a float, whose elements may also be given as raw bits in hex. */
   readonly isFloat: boolean;
 }
@@ -38,7 +40,7 @@ const int = (kind: ElementKind, size: 1 | 2 | 4, signed: boolean): ElementCodec<
   const bits = BigInt(size * 8);
   const range = signed ? { min: -(2n ** (bits - 1n)), max: 2n ** (bits - 1n) - 1n } : { min: 0n, max: 2n ** bits - 1n };
   const io = intAccessors(size, signed);
-  return { kind, size, range, isFloat: false, ...io };
+  return { kind, size, range, numberRange: { min: Number(range.min), max: Number(range.max) }, isFloat: false, ...io };
 };
 
 function intAccessors(size: 1 | 2 | 4, signed: boolean): Pick<Codec<number>, "write" | "read"> {
@@ -241,9 +243,10 @@ export function formatElement(element: ElementKind, v: ElementValue): string {
 
 /** An array as text, `[1, -2, 3]`, cut after `maxShown` elements with the count of the rest. */
 export function formatArray(element: ElementKind, values: readonly ElementValue[], maxShown = 16): string {
-  const shown = values.slice(0, maxShown).map((v) => formatElement(element, v));
-  const more = values.length > maxShown ? `, … ${values.length - maxShown} more` : "";
-  return `[${shown.join(", ")}${more}]`;
+  const shown = Math.min(values.length, maxShown);
+  let text = "[";
+  for (let i = 0; i < shown; i++) text += (i === 0 ? "" : ", ") + formatElement(element, values[i] as ElementValue);
+  return text + (values.length > maxShown ? `, … ${values.length - maxShown} more]` : "]");
 }
 
 /** Bytes as spaced hex, `de ad be ef`, cut after `maxShown` bytes. */
@@ -272,13 +275,15 @@ export function elementProblem(element: ElementKind, v: unknown): string | undef
 function checkElement(codec: ElementCodec, v: unknown): string | undefined {
   if (codec.isFloat) return typeof v === "number" ? undefined : `is not a number`;
   const range = codec.range ?? { min: 0n, max: 0n };
-  const isBig = codec.size === 8;
-  if (isBig ? typeof v !== "bigint" : typeof v !== "number" || !Number.isInteger(v)) {
-    return isBig ? `is not a BigInt` : `is not a whole number`;
+  const bounds = codec.numberRange;
+  if (bounds === undefined) {
+    if (typeof v !== "bigint") return `is not a BigInt`;
+    if (v >= range.min && v <= range.max) return undefined;
+  } else {
+    if (typeof v !== "number" || !Number.isInteger(v)) return `is not a whole number`;
+    if (v >= bounds.min && v <= bounds.max) return undefined;
   }
-  // Numbers compare with the bounds directly (exact up to 32 bits); only 64-bit values need BigInt.
-  const isInRange = isBig ? (v as bigint) >= range.min && (v as bigint) <= range.max : (v as number) >= Number(range.min) && (v as number) <= Number(range.max);
-  return isInRange ? undefined : `is out of range for ${codec.kind} (${range.min} to ${range.max})`;
+  return `is out of range for ${codec.kind} (${range.min} to ${range.max})`;
 }
 
 /** Splits array text into element texts, or says why it cannot. */

@@ -121,8 +121,12 @@ export function unpackReport(packed: PackedReport, call: ConventionCall): Memory
   return report;
 }
 
-/** The outcome as the worker computed it, from its answer and the call the page sent. */
+/**
+ * The outcome as the worker computed it, from its answer and the call the page sent. The answer
+ * becomes the outcome in place (a copy would take V8's slow path): it must not be used afterwards.
+ */
 export function unpackCallAnswer(answer: CallAnswer, call: ConventionCall): CallOutcome {
-  const { memory } = answer;
-  return memory ? { ...answer, memory: unpackReport(memory, call) } : (answer as CallOutcome);
+  const outcome = answer as Omit<CallAnswer, "memory"> as CallOutcome;
+  if (answer.memory) outcome.memory = unpackReport(answer.memory, call);
+  return outcome;
 }

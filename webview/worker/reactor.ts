@@ -8,7 +8,7 @@ import type { WasmValue } from "../../src/core/abi/numbers";
 import { packReport, type CallAnswer, type TaggedResults } from "../../src/core/callAnswer";
 import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
-import type { FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
+import type { ExportedFunction, FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
 import { ChangeDetector } from "./changeDetector";
 import { callPlainWatched, callTagged, callWithAllocator, type MemoryCallResult, type ReactorAccess } from "./memoryCall";
 import { classifyTrap, exitCodeOf, MissingImportError } from "./trap";
@@ -147,8 +147,24 @@ export class Reactor {
   /** Exports invoked so far: the change detector trusts its copy of memory only while this stays put. */
   private invocations = 0;
   private readonly changes = new ChangeDetector();
+  /** The exported functions by name, built at the first call: a module may export thousands. */
+  private functions?: ReadonlyMap<string, ExportedFunction>;
+  /** What the memory calls use of this reactor, built once rather than per call. */
+  private readonly access: ReactorAccess;
 
-  private constructor(readonly module: ModuleInfo) {}
+  private constructor(readonly module: ModuleInfo) {
+    this.access = {
+      module,
+      memory: undefined,
+      invoke: (name, args) => this.invoke(name, args),
+      readGlobal: (name) => {
+        const global = this.exports[name];
+        return global instanceof WebAssembly.Global && typeof global.value === "number" ? global.value >>> 0 : undefined;
+      },
+      invocations: () => this.invocations,
+      changes: this.changes,
+    };
+  }
 
   /**
    * Parses, compiles, instantiates and initializes `bytes`; every failure is part of the report.
@@ -225,6 +241,7 @@ export class Reactor {
       notes.push("The module exports both `_start` and `_initialize`, which the WASI application ABI does not allow. The explorer treats it as a reactor: it runs `_initialize` and never `_start`.");
     }
     this.memory = imports.memory ?? Object.values(instance.exports).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
+    this.access.memory = this.memory;
     try {
       wasi.initialize({ module: compiled, instance: { exports: exportsForWasi } as WebAssembly.Instance }, this.memory ? { memory: this.memory } : {});
     } catch (thrown) {
@@ -301,7 +318,8 @@ export class Reactor {
   }
 
   private run(exportName: string, call: ConventionCall, watchAllMemory: boolean): MemoryCallResult {
-    const fn = this.module.functions.find((f) => f.name === exportName);
+    this.functions ??= new Map(this.module.functions.map((f) => [f.name, f]));
+    const fn = this.functions.get(exportName);
     if (!fn || typeof this.exports[exportName] !== "function") return { ending: { status: "refused", message: `The module has no exported function "${exportName}".` }, args: [] };
     switch (call.convention) {
       case "plain": {
@@ -336,19 +354,6 @@ export class Reactor {
     }
   }
 
-  private get access(): ReactorAccess {
-    return {
-      module: this.module,
-      memory: this.memory,
-      invoke: (name, args) => this.invoke(name, args),
-      readGlobal: (name) => {
-        const global = this.exports[name];
-        return global instanceof WebAssembly.Global && typeof global.value === "number" ? global.value >>> 0 : undefined;
-      },
-      invocations: () => this.invocations,
-      changes: this.changes,
-    };
-  }
 }
 
 /** Explains why `args` cannot be passed to a function of type `type`, or returns undefined. */

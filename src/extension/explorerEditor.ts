@@ -109,13 +109,12 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
         this.messageEmitter.fire({ uri, message });
       }),
     ];
-    // A rebuilt module reloads in place, so the explorer follows an edit–compile loop.
-    if (uri.scheme === "file") {
-      const folder = vscode.Uri.joinPath(uri, "..");
-      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, fileNameOf(uri)));
-      const reload = () => void sendFile();
-      subscriptions.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload));
-    }
+    // A rebuilt module reloads in place, so the explorer follows an edit–compile loop; on disk
+    // and in a virtual workspace alike (its file system reports changes to the same watchers).
+    const folder = vscode.Uri.joinPath(uri, "..");
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, fileNameOf(uri)));
+    const reload = () => void sendFile();
+    subscriptions.push(watcher, watcher.onDidChange(reload), watcher.onDidCreate(reload));
     panel.onDidDispose(() => {
       // Another editor of the same file may have become the one the API reaches.
       if (this.panels.get(key) === panel) this.panels.delete(key);

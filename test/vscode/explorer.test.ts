@@ -147,3 +147,92 @@ describe("explorer: faults and limits", () => {
     assert.match(load.error ?? "", /wasiReactor\.maxFileSizeMB/);
   });
 });
+
+/**
+ * A file system that lives in memory, as a virtual workspace's does (a remote repository, a
+ * browser file system): the explorer must read modules through `vscode.workspace.fs`, not the disk.
+ */
+class MemoryFileSystem implements vscode.FileSystemProvider {
+  private readonly files = new Map<string, { data: Uint8Array; mtime: number }>();
+  private readonly changes = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changes.event;
+
+  watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined);
+  }
+  stat(uri: vscode.Uri): vscode.FileStat {
+    if (uri.path === "/") return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0 };
+    const file = this.files.get(uri.path);
+    if (!file) throw vscode.FileSystemError.FileNotFound(uri);
+    return { type: vscode.FileType.File, ctime: 0, mtime: file.mtime, size: file.data.byteLength };
+  }
+  readDirectory(): [string, vscode.FileType][] {
+    return [...this.files.keys()].map((p) => [p.slice(1), vscode.FileType.File]);
+  }
+  createDirectory(): void {
+    throw vscode.FileSystemError.NoPermissions("flat");
+  }
+  readFile(uri: vscode.Uri): Uint8Array {
+    const file = this.files.get(uri.path);
+    if (!file) throw vscode.FileSystemError.FileNotFound(uri);
+    return file.data;
+  }
+  writeFile(uri: vscode.Uri, data: Uint8Array): void {
+    const isNew = !this.files.has(uri.path);
+    this.files.set(uri.path, { data, mtime: Date.now() });
+    this.changes.fire([{ type: isNew ? vscode.FileChangeType.Created : vscode.FileChangeType.Changed, uri }]);
+  }
+  delete(uri: vscode.Uri): void {
+    this.files.delete(uri.path);
+    this.changes.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
+  }
+  rename(): void {
+    throw vscode.FileSystemError.NoPermissions("read-only names");
+  }
+}
+
+describe("explorer: virtual file systems", () => {
+  const scheme = "wasi-reactor-memfs";
+  const memfs = new MemoryFileSystem();
+  let registration: vscode.Disposable;
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExplorerApi>("wasi-reactor-explorer.wasi-reactor-explorer")!.activate();
+    registration = vscode.workspace.registerFileSystemProvider(scheme, memfs);
+  });
+  after(() => registration.dispose());
+  afterEach(async () => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
+
+  it("opens a module that is not on disk and calls it", async () => {
+    const uri = vscode.Uri.from({ scheme, path: "/counter.wasm" });
+    memfs.writeFile(uri, fs.readFileSync(path.join(fixtures, "counter.wasm")));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    const load = await loaded;
+    assert.equal(load.error, undefined);
+    assert.ok(load.exports.includes("increment"), load.exports.join());
+    assert.deepEqual((await invoke(uri, "increment", [])).results, ["1"]);
+    assert.deepEqual((await invoke(uri, "increment", [])).results, ["2"]);
+  });
+
+  it("reloads a virtual module when its file system reports a change", async () => {
+    const uri = vscode.Uri.from({ scheme, path: "/rebuilt.wasm" });
+    memfs.writeFile(uri, fs.readFileSync(path.join(fixtures, "counter.wasm")));
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    assert.ok((await loaded).exports.includes("increment"));
+    const reloaded = nextMessage(uri, (m): m is DidLoadMessage => isLoad(m) && m.exports.includes("add_i32"));
+    await vscode.workspace.fs.writeFile(uri, fs.readFileSync(path.join(fixtures, "numbers.wasm")));
+    assert.ok((await reloaded).exports.includes("divmod"));
+  });
+
+  it("says which module is missing when a virtual file is gone", async () => {
+    const uri = vscode.Uri.from({ scheme, path: "/gone.wasm" });
+    memfs.writeFile(uri, fs.readFileSync(path.join(fixtures, "counter.wasm")));
+    memfs.delete(uri);
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    const load = await loaded;
+    assert.equal(load.kind, "unreadable");
+    assert.match(load.error ?? "", /gone\.wasm/);
+  });
+});

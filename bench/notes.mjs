@@ -17,7 +17,8 @@ average is printed above the table.
   test/fixtures/wasm/tagged.wasm with the five arguments of the convention's worked example, full-memory
   change detection off. Baseline: a bare worker (bench/browser/baselineWorker.ts) with the same module,
   one \`postMessage\` that calls \`exports.echo()\` and posts the number back. Interleaved call by call.
-  The page is cross-origin isolated so that \`performance.now()\` has microsecond resolution. The row
+  The page is cross-origin isolated, where \`performance.now()\` ticks in 5 µs (100 µs otherwise), so
+  each call's time is a multiple of 5 µs: medians move in such steps. The row
   runs twice: in Chromium as launched, and in a second Chromium kept to CPU 0 with \`taskset\`. On this
   two-CPU virtual machine, posting to a sleeping thread on the other CPU costs tens of microseconds
   (measured: the bare worker's own \`postMessage\` takes 14 µs inside a round trip against 2–4 µs in a

@@ -2,7 +2,7 @@
 // flags (test/webview/harness.ts). Two pages: `/` is the real explorer page (the HTML and CSP the
 // extension renders, dist/webview.js as built, the probe in place of the host), and `/bench.html`
 // runs the product's worker through its client with no UI. Both are cross-origin isolated, so
-// performance.now() has microsecond resolution in the page and in its workers.
+// performance.now() ticks in 5 µs rather than 100 µs, in the page and in its workers.
 import { createServer } from "node:http";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";

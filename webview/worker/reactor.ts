@@ -353,7 +353,6 @@ export class Reactor {
       return { ok: false, ending: { status: "trapped", trap } };
     }
   }
-
 }
 
 /** Explains why `args` cannot be passed to a function of type `type`, or returns undefined. */

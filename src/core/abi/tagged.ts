@@ -8,7 +8,7 @@
 import { formatOffset, type Region } from "../layout";
 import { readIntegerLiteral, type Parsed } from "./numbers";
 import { decodeUtf8Lossy, encodeUtf8 } from "./utf8";
-import { elementProblem, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
+import { elementProblem, elementsProblem, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
 
 /** The argument types the convention knows, spelled as the PR spells them. */
 export type TaggedType = "Int32" | "Uint32" | "string" | "Int32Array" | "Uint32Array";
@@ -210,14 +210,8 @@ function numberProblem(arg: Exclude<TaggedArg, { type: "string" }>): string | un
       return problem === undefined ? undefined : `(${String(arg.value)}) ${problem}`;
     }
     case "Int32Array":
-    case "Uint32Array": {
-      const element = arg.type === "Int32Array" ? "Int32" : "Uint32";
-      for (let k = 0; k < arg.value.length; k++) {
-        const problem = elementProblem(element, arg.value[k]);
-        if (problem !== undefined) return `element ${k} (${String(arg.value[k])}) ${problem}`;
-      }
-      return undefined;
-    }
+    case "Uint32Array":
+      return elementsProblem(arg.type === "Int32Array" ? "Int32" : "Uint32", arg.value);
   }
 }
 

@@ -208,21 +208,14 @@ export function parseArrayArg(text: string, element: ElementKind): Parsed<Memory
   };
 }
 
-/**
- * Builds the bytes of a typed array from values already in JavaScript form, checking each one.
- * Used by conventions that take values rather than text; the reason names the element index.
- */
-export function encodeElements(element: ElementKind, values: readonly ElementValue[]): Parsed<Uint8Array> {
-  const codec = ELEMENT_CODECS[element] as ElementCodec<ElementValue>;
-  const bytes = new Uint8Array(values.length * codec.size);
-  const view = new DataView(bytes.buffer);
+/** Why `values` are not all elements of `element` (`element 1 (-1) is out of range for Uint32…`), or undefined. */
+export function elementsProblem(element: ElementKind, values: readonly unknown[]): string | undefined {
+  const codec = ELEMENT_CODECS[element] as ElementCodec;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    const problem = checkElement(codec, v);
-    if (problem !== undefined) return { ok: false, reason: `element ${i} (${String(v)}) ${problem}` };
-    codec.write(view, i * codec.size, v as ElementValue);
+    const problem = checkElement(codec, values[i]);
+    if (problem !== undefined) return `element ${i} (${String(values[i])}) ${problem}`;
   }
-  return { ok: true, value: bytes, note: plural(bytes.length, "byte") };
+  return undefined;
 }
 
 /** Reads `count` elements starting at `index` of `memory`; the caller has checked the bounds. */

@@ -122,11 +122,12 @@ export function unpackReport(packed: PackedReport, call: ConventionCall): Memory
 }
 
 /**
- * The outcome as the worker computed it, from its answer and the call the page sent. The answer
- * becomes the outcome in place (a copy would take V8's slow path): it must not be used afterwards.
+ * The outcome as the worker computed it, from its answer and the call the page sent. A new object
+ * rather than the answer changed in place: in Chromium, objects hung from a received message
+ * survive minor collections (the MessageEvent still holds its data), and unpacked in place a
+ * tagged call took 67 µs of CPU on one core against 54, the difference mostly in GC threads.
  */
 export function unpackCallAnswer(answer: CallAnswer, call: ConventionCall): CallOutcome {
-  const outcome = answer as Omit<CallAnswer, "memory"> as CallOutcome;
-  if (answer.memory) outcome.memory = unpackReport(answer.memory, call);
-  return outcome;
+  const { memory } = answer;
+  return memory ? { ...answer, memory: unpackReport(memory, call) } : (answer as CallOutcome);
 }

@@ -69,6 +69,9 @@ average is printed above the table.
 - \`node bench/browser/profile.mjs ui|load|memoryView [--trace]\`: CPU profile (CDP Profiler) of the real
   page's main thread for one scenario, and with \`--trace\` the timeline's main-thread and worker time by
   event; the profile is written to bench/.tmp/.
+- \`node bench/browser/callCpu.mjs [seconds]\`: CPU time per call of each Chromium thread, Chromium kept
+  to one CPU, for the bare round trip, a plain call through the product and the pipeline's tagged call
+  (Linux: /proc and \`taskset\`). Where the pipeline's time goes, side by side.
 - \`node bench/node/workerCall.mjs\`: the worker's \`call\` handler in Node, split from the clone of its answer.
 - \`node bench/node/compareKernels.mjs [MiB]\`: what change detection costs now and with a reused snapshot
   buffer, a tighter JS compare or a wasm SIMD compare.

@@ -73,7 +73,30 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
+/** What `bench.callLoop` runs: a product client and the bare worker, with the same module loaded. */
+let loopWorkers: { product: ReactorClient; baseline: Baseline } | undefined;
+
 const bench = {
+  /** Loads the module into a product client and the bare worker for `callLoop`. */
+  async prepareCallLoop(options: { wasm: string }) {
+    const bytes = fromBase64(options.wasm);
+    loopWorkers = { product: new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__)), baseline: new Baseline() };
+    await loaded(loopWorkers.product, bytes);
+    await loopWorkers.baseline.load(bytes);
+  },
+
+  /** Calls `echo` one way, one call after another, for `ms` milliseconds; returns how many calls ran. */
+  async callLoop(options: { kind: "bare" | "plain" | "tagged"; ms: number }) {
+    if (!loopWorkers) throw new Error("prepareCallLoop first");
+    const { product, baseline } = loopWorkers;
+    const plainEcho: ConventionCall = { convention: "plain", args: [] };
+    const once = options.kind === "bare" ? () => baseline.call("echo") : () => call(product, "echo", options.kind === "plain" ? plainEcho : fiveTaggedArgs);
+    const end = performance.now() + options.ms;
+    let calls = 0;
+    for (; performance.now() < end; calls++) await once();
+    return calls;
+  },
+
   /** The call pipeline of a tagged call against a bare round trip that calls the same export. */
   async pipeline(options: { wasm: string; rounds: number; calls: number; warmup: number }) {
     const bytes = fromBase64(options.wasm);

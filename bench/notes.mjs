@@ -41,9 +41,11 @@ average is printed above the table.
   worker in the same page compiles and instantiates the same bytes (transfer included, worker started
   before the clock). A nonce custom section makes every load's bytes unique, so no engine cache helps
   either side; which side goes first alternates.
-- **Signature parsing** (Node, fresh process): \`parseModule\` (bundled as the worker bundles it) against
-  \`wasmparser\` 5 reading with code and data sections skipped (its fastest mode that still yields
-  types, imports, functions, exports and names); interleaved. \`@webassemblyjs/wasm-parser\` (code and
+- **Signature parsing** (Node): \`parseModule\` (bundled as the worker bundles it) against \`wasmparser\` 5
+  reading with code and data sections skipped (its fastest mode that still yields types, imports,
+  functions, exports and names). Each runs in a fresh process per round, seven times after five
+  warm-up runs, and the two take turns to go first; sharing one process, the other's heap made parseModule half
+  as slow again (4.0–4.7 ms against 2.7–2.9 ms). \`@webassemblyjs/wasm-parser\` (code and
   data ignored, names kept) runs in its own process and only twice: it is quadratic in function names.
 - **Per-call cost on 1 GiB**: two product workers with the module of bench/genMemoryModule.mjs (WAT via
   npm \`wabt\`), one grown to 1 GiB by its \`grow\` export through the product's \`call\`; plain

@@ -1,14 +1,16 @@
 // Signature parsing speed in Node: the product's parseModule against the two npm parsers on the
 // same bytes, each peer in its fastest mode that still yields signatures and names (code and data
-// sections skipped). Run as a child of bench/run.mjs with --expose-gc; prints one JSON line.
+// sections skipped). Run as a child of bench/run.mjs with --expose-gc; prints one JSON line:
+//   node --expose-gc parser.mjs <parser bundle> <module> <rounds> <runs per round> <names> [warm-up runs]
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { median } from "../lib/stats.mjs";
 
 const require = createRequire(import.meta.url);
-const [, , parserBundle, wasmPath, roundsText, repsText, namesText] = process.argv;
+const [, , parserBundle, wasmPath, roundsText, repsText, namesText, warmupText = "1"] = process.argv;
 const rounds = Number(roundsText);
 const reps = Number(repsText);
+const warmups = Number(warmupText);
 const { parseModule } = require(parserBundle);
 const { decode } = require("@webassemblyjs/wasm-parser");
 const { BinaryReader } = require("wasmparser");
@@ -50,8 +52,8 @@ function time(fn) {
   return performance.now() - started;
 }
 
-// Warm-up: one run each, so that every parser is optimized before it is timed.
-for (const fn of Object.values(parsers)) fn();
+// Warm-up, so that every parser is optimized before it is timed.
+for (let k = 0; k < warmups; k++) for (const fn of Object.values(parsers)) fn();
 const perRound = [];
 for (let r = 0; r < rounds; r++) {
   const ms = {};

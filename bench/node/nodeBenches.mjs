@@ -20,8 +20,7 @@ export async function parser(ctx) {
   const bundle = await bundleForNode("src/core/wasm/parseModule.ts", "parseModule");
   const script = join(benchDir, "node", "parser.mjs");
   // Each parser runs in a process of its own, a round at a time, the two taking turns to go first:
-  // sharing a process, either parser's heap taxes the other (parseModule took 4.0–4.7 ms after
-  // wasmparser in the same process, against 2.7–2.9 ms alone).
+  // sharing a process, wasmparser's heap taxed parseModule (4.0–4.7 ms against 2.7–2.9 ms alone).
   const rounds = ctx.quick ? 2 : 7;
   const reps = ctx.quick ? "2" : "7";
   // Optimized code takes a few runs of 20 MB to settle: parseModule's first runs take 3.8 ms, later ones 2.7.

@@ -48,9 +48,10 @@ average is printed above the table.
 - **Signature parsing** (Node): \`parseModule\` (bundled as the worker bundles it) against \`wasmparser\` 5
   reading with code and data sections skipped (its fastest mode that still yields types, imports,
   functions, exports and names). Each runs in a fresh process per round, seven times after five
-  warm-up runs, and the two take turns to go first; sharing one process, wasmparser's heap made parseModule half
-  as slow again (4.0–4.7 ms against 2.7–2.9 ms). \`@webassemblyjs/wasm-parser\` (code and
-  data ignored, names kept) runs in its own process and only twice: it is quadratic in function names.
+  warm-up runs, and the two take turns to go first; sharing one process, wasmparser's heap made
+  parseModule half as slow again (4.0–4.7 ms against 2.7–2.9 ms). \`@webassemblyjs/wasm-parser\`
+  (code and data ignored, names kept) runs in its own process and only twice: it is quadratic in
+  function names.
 - **Per-call cost on 1 GiB**: two product workers with the module of bench/genMemoryModule.mjs (WAT via
   npm \`wabt\`), one grown to 1 GiB by its \`grow\` export through the product's \`call\`; plain
   \`add(2, 3)\` and tagged \`echo\` alternate between them.

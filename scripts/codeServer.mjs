@@ -73,7 +73,8 @@ export function installExtension({ vsix, extensionsDir, userDataDir }) {
  * the config, `user/`, `extensions/` and `server.log`), `extensionsDir`, `userDataDir`, `folder`
  * (opened when the root URL is visited), `smokeTestDriver` (needed for the extension-test
  * payload, see e2e.md), `env` (added to the server's environment, which the extension host
- * inherits), `settings` (user settings written when the profile has none yet), `timeoutMs`.
+ * inherits), `settings` (user settings written when the profile has none yet), `workspaceTrust`
+ * (keep VS Code's workspace trust on, so that a folder opens in Restricted Mode), `timeoutMs`.
  * Returns `{ url, port, pid, dataDir, extensionsDir, userDataDir, logFile, stop(), logTail(n) }`.
  */
 export async function startCodeServer(options = {}) {
@@ -101,8 +102,8 @@ export async function startCodeServer(options = {}) {
     "--extensions-dir", extensionsDir,
     "--disable-telemetry",
     "--disable-update-check",
-    "--disable-workspace-trust",
   ];
+  if (!options.workspaceTrust) args.push("--disable-workspace-trust");
   if (options.smokeTestDriver) args.push("--vscode-option", "enable-smoke-test-driver");
   if (options.folder) args.push(resolve(options.folder));
 

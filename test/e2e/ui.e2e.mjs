@@ -391,6 +391,28 @@ uiCase("keeps the reactor running while its tab is hidden", async (t) => {
   check(results.length === 1 && results[0][2] === "2", "a second increment after the tab was hidden should return 2 (the same instance)", results);
 });
 
+uiCase("works in Restricted Mode, in a workspace that is not trusted", async (t) => {
+  // The shared server runs with workspace trust off; this case needs a server of its own with it on.
+  const untrusted = await useServer({ installVsix: true, vsix: args.vsix, workspaceTrust: true });
+  try {
+    await t.page.goto(workbenchUrl(untrusted.url, { folder: fixtures }), { timeout: 60_000 });
+    await waitForWorkbench(t.page);
+    const items = t.page.locator(".part.statusbar .statusbar-item");
+    await items.filter({ hasText: "Restricted Mode" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
+      throw new Error(`the status bar shows no "Restricted Mode"; its items: ${JSON.stringify((await items.allTextContents()).filter(Boolean))}`);
+    });
+    await t.runCommand("WASI Reactor: Call WASM Export");
+    await t.pickQuickItem("counter.wasm");
+    const view = t.webview();
+    await selectExport(view, "increment");
+    await callAndExpectReturn(view, "increment");
+    const results = await resultRows(view);
+    check(results.length === 1 && results[0][2] === "1", "increment should return 1 in Restricted Mode", results);
+  } finally {
+    await untrusted.close();
+  }
+});
+
 // ---------------------------------------------------------------------------------------------
 // Runner
 

@@ -45,9 +45,10 @@ export function logger(tag) {
 
 /**
  * Uses the server at `url` when given; otherwise ensures the tools, starts code-server (with the
- * smoke-test driver, and the packaged .vsix installed when `installVsix`), and stops it in `close()`.
+ * smoke-test driver, the packaged .vsix installed when `installVsix`, and workspace trust on when
+ * `workspaceTrust`), and stops it in `close()`.
  */
-export async function useServer({ url, serverLog, installVsix = false, vsix = vsixPath, env = {} }) {
+export async function useServer({ url, serverLog, installVsix = false, vsix = vsixPath, env = {}, workspaceTrust = false }) {
   if (url) {
     return { url: url.replace(/\/$/, ""), logTail: (n = 60) => (serverLog ? tailFile(serverLog, n) : "(server log unknown: pass --server-log)"), close: async () => {} };
   }
@@ -55,7 +56,9 @@ export async function useServer({ url, serverLog, installVsix = false, vsix = vs
   await ensureTools();
   // Exit through process.exit on Ctrl-C, so that the exit handler that kills the server runs.
   for (const signal of ["SIGINT", "SIGTERM"]) process.once(signal, () => process.exit(130));
-  const server = await startCodeServer({ smokeTestDriver: true, env, settings: testSettings });
+  // With trust on, a folder opens in Restricted Mode without asking: the prompt would be a modal.
+  const settings = workspaceTrust ? { ...testSettings, "security.workspace.trust.startupPrompt": "never" } : testSettings;
+  const server = await startCodeServer({ smokeTestDriver: true, env, settings, workspaceTrust });
   try {
     if (installVsix) {
       installExtension({ vsix, extensionsDir: server.extensionsDir, userDataDir: server.userDataDir });

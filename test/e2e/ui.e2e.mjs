@@ -5,7 +5,8 @@
 //   node test/e2e/ui.e2e.mjs [--url http://127.0.0.1:PORT --server-log FILE] [--grep TEXT] [--vsix FILE]
 //
 // With --url, the server must already have dist/wasi-reactor-explorer.vsix installed; without
-// it, this starts its own code-server and installs the .vsix (run `npm run package` first).
+// it, this starts its own code-server and installs the .vsix (run `npm run package` first). The
+// Restricted Mode case always starts a second one of its own, with workspace trust on.
 // Each case gets a fresh browser context; a case is retried only when the environment failed
 // (InfraError: workbench or palette too slow), never when an assertion failed. Ends with a line
 // `N passed, N failed`, and writes { passed, failed, pending } to TEST_SUMMARY_FILE when set.

@@ -5,7 +5,7 @@
 import { buildCall, fieldCount } from "./callBuilder";
 import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
 import { blobWorkerFactory, ReactorClient } from "./reactorClient";
-import { choiceOf, functionsOf, initialState, inputsFor, isCallable, reduce, sanitizeSaved, savedState, selectedFunction, type Event } from "./state";
+import { choiceOf, functionsOf, initialState, inputsFor, reduce, sanitizeSaved, savedState, selectedFunction, whyNotCallable, type Event } from "./state";
 import { resultTexts, View } from "./view";
 
 /** The worker's bundled source, inlined by the build (scripts/build.mjs). */
@@ -114,10 +114,9 @@ async function callSelected(): Promise<void> {
   const fn = selectedFunction(state);
   if (!fn) return;
   const argTexts = inputsFor(state, fn);
-  if (!isCallable(state)) {
-    const instance = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.instance : undefined;
-    const why = instance?.status === "starting" ? "is still being compiled and instantiated; call it once that is done" : "has no running instance to call";
-    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: `The module ${why}.` });
+  const notCallable = whyNotCallable(state);
+  if (notCallable !== undefined) {
+    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: `The module ${notCallable}.` });
     return;
   }
   if (state.running || client.isCalling) {

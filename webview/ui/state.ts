@@ -107,7 +107,14 @@ export function selectedFunction(state: State): ExportedFunction | undefined {
 
 /** Whether the loaded module has a live instance whose exports can be called. */
 export function isCallable(state: State): boolean {
-  return state.load.status === "loaded" && state.load.report.status === "loaded" && state.load.report.instance.status === "ready";
+  return whyNotCallable(state) === undefined;
+}
+
+/** Why the module's exports cannot be called now, as the end of a sentence about the module; undefined when they can. */
+export function whyNotCallable(state: State): string | undefined {
+  const instance = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.instance : undefined;
+  if (instance?.status === "ready") return undefined;
+  return instance?.status === "starting" ? "is still being compiled and instantiated; call it once that is done" : "has no running instance to call";
 }
 
 /** The texts of `fn`'s form fields, in order. */

@@ -1,31 +1,41 @@
 /**
  * How a call's outcome crosses from the worker to the page. Structured clone costs about half a
  * microsecond per object on each side, and a memory map is mostly small objects, so the worker
- * packs it: changed ranges as one array of numbers, and for a tagged call, bytes instead of the
- * labelled regions the page can compute itself (the arguments from the call it sent, the results
- * from the few bytes they occupy) with the same functions. For the worked example this took the
- * clone of the whole answer from 58 µs to 10, and of its memory map from 48 µs to 7 (measured with
- * `structuredClone` in Chromium).
+ * sends only what the page cannot derive from the request it sent and the module it loaded:
+ * changed ranges as one array of numbers, exported globals as their values alone (two globals as
+ * objects took 3.0 µs to clone, as numbers 1.2), and for a tagged call, bytes instead of the
+ * labelled regions the page computes itself (the arguments from the call it sent, the results
+ * from the few bytes they occupy) with the same functions. For the worked example the regions
+ * alone took the clone of the whole answer from 58 µs to 10 (measured with `structuredClone` in
+ * Chromium).
  */
 import { decodeTagged, describeTaggedCode, encodeTagged, type TaggedOptions } from "./abi/tagged";
 import type { ByteRange, Region } from "./layout";
-import type { CallDetails, CallEnding, CallOutcome, ConventionCall, DecodedResult, MemoryReport, MemoryWindow } from "./protocol";
+import type { WasmValue } from "./abi/numbers";
+import type { CallDetails, CallEnding, CallOutcome, ConventionCall, DecodedResult, GlobalValue, MemoryReport } from "./protocol";
+import type { ExportedGlobal } from "./wasm/types";
 
 /** The parts of a memory map a tagged call's page derives. */
-type DerivedParts = "written" | "writtenBytes" | "results" | "decoded";
+type DerivedParts = "written" | "writtenBytes" | "results" | "decoded" | "allocations";
 
 /** A memory map as the worker sends it. `changed` holds each range as two numbers, offset and size. */
 export type PackedReport =
-  | (Omit<MemoryReport, "changed"> & { packing: "ranges"; changed: Float64Array })
+  | (Omit<MemoryReport, "changed"> & { packing: "ranges"; changed: number[] })
   | (Omit<MemoryReport, "changed" | DerivedParts> & {
       packing: "tagged";
-      changed: Float64Array;
-      /** Set when the export returned: its i32 code, and the bytes its results were read from. */
-      returned?: { code: number | undefined; readBack?: MemoryWindow };
+      changed: number[];
+      /** Set when the export returned a success code: the bytes its results were read from, from the start offset. */
+      readBack?: Uint8Array;
     });
 
-/** A call's outcome as the worker sends it. */
-export type CallAnswer = CallEnding & CallDetails<PackedReport>;
+/**
+ * A global's value as sent: the number alone, in the order of the module's exported globals, whose
+ * names and types the page has; undefined where JavaScript cannot read the global.
+ */
+export type GlobalNumber = number | bigint | undefined;
+
+/** A call's outcome as the worker sends it. The page knows the export's name: it asked for the call. */
+export type CallAnswer = CallEnding & Omit<CallDetails<PackedReport>, "exportName" | "globals"> & { globals: GlobalNumber[] };
 
 /** What reading a tagged call's results gives: the meaning of the code, the values and their regions. */
 export interface TaggedResults {
@@ -52,17 +62,17 @@ export function readTaggedResults(code: number | undefined, memory: Uint8Array, 
   return { decoded, regions: read.regions, warnings: read.warnings.map((w) => w.message), readEnd: read.readEnd };
 }
 
-function packRanges(ranges: readonly ByteRange[]): Float64Array {
-  const flat = new Float64Array(ranges.length * 2);
-  ranges.forEach(({ offset, size }, i) => {
-    flat[2 * i] = offset;
-    flat[2 * i + 1] = size;
-  });
+function packRanges(ranges: readonly ByteRange[]): number[] {
+  const flat = new Array<number>(ranges.length * 2);
+  for (let i = 0; i < ranges.length; i++) {
+    flat[2 * i] = ranges[i]!.offset;
+    flat[2 * i + 1] = ranges[i]!.size;
+  }
   return flat;
 }
 
-function unpackRanges(flat: Float64Array): ByteRange[] {
-  const ranges: ByteRange[] = new Array<ByteRange>(flat.length / 2);
+function unpackRanges(flat: readonly number[]): ByteRange[] {
+  const ranges = new Array<ByteRange>(flat.length / 2);
   for (let i = 0; i < ranges.length; i++) ranges[i] = { offset: flat[2 * i]!, size: flat[2 * i + 1]! };
   return ranges;
 }
@@ -77,19 +87,17 @@ export function packReport(report: MemoryReport, tagged?: { results: TaggedResul
   // Written out field by field: object rest takes a slow path in V8, and this runs on every call.
   const { results, memory } = tagged;
   const warnings = results ? report.warnings.slice(0, report.warnings.length - results.warnings.length) : report.warnings;
-  const { watched, isWholeMemoryWatched, allocations, memoryBytesBefore } = report;
-  const packed: PackedReport = { packing: "tagged", watched, changed, isWholeMemoryWatched, allocations, warnings, memoryBytesBefore };
-  if (results) {
-    const start = report.writtenBytes[0]?.offset ?? 0;
-    // Sent whenever results were read, even empty: the page checks bounds against `memoryBytes`.
-    const readBack = results.decoded.isSuccess ? { offset: start, bytes: memory.slice(start, results.readEnd), memoryBytes: memory.length } : undefined;
-    packed.returned = { code: results.decoded.code, readBack };
-  }
+  const { watched, isWholeMemoryWatched, memoryBytesBefore } = report;
+  const packed: PackedReport = { packing: "tagged", watched, changed, isWholeMemoryWatched, warnings, memoryBytesBefore };
+  if (results?.decoded.isSuccess) packed.readBack = memory.slice(report.writtenBytes[0]?.offset ?? 0, results.readEnd);
   return packed;
 }
 
-/** Rebuilds the memory map the worker packed; a tagged one from the call the page sent. */
-export function unpackReport(packed: PackedReport, call: ConventionCall): MemoryReport {
+/**
+ * Rebuilds the memory map the worker packed; a tagged one from the call the page sent, how it
+ * ended, and the size of memory after it.
+ */
+export function unpackReport(packed: PackedReport, call: ConventionCall, ending: CallEnding, memoryBytes: number): MemoryReport {
   const changed = unpackRanges(packed.changed);
   if (packed.packing === "ranges") {
     const { packing: _packing, ...report } = packed;
@@ -97,23 +105,25 @@ export function unpackReport(packed: PackedReport, call: ConventionCall): Memory
   }
   if (call.convention !== "tagged") throw new TypeError("The worker packed a tagged memory map for a call that is not tagged.");
   const { args, options } = call;
-  const { watched, isWholeMemoryWatched, allocations, memoryBytesBefore, returned } = packed;
+  const { watched, isWholeMemoryWatched, memoryBytesBefore } = packed;
   // The worker encoded the same arguments with the same function before it wrote them.
   const encoded = encodeTagged(args, options);
+  const startOffset = encoded.ok ? encoded.startOffset : 0;
   const report: MemoryReport = {
     written: encoded.ok ? encoded.regions : [],
-    writtenBytes: encoded.ok ? [{ offset: encoded.startOffset, bytes: encoded.bytes }] : [],
+    writtenBytes: encoded.ok ? [{ offset: startOffset, bytes: encoded.bytes }] : [],
     results: [],
     watched,
     changed,
     isWholeMemoryWatched,
-    allocations,
+    allocations: [],
     warnings: [...packed.warnings],
     memoryBytesBefore,
   };
-  if (returned) {
-    const { readBack } = returned;
-    const read = readTaggedResults(returned.code, readBack?.bytes ?? new Uint8Array(0), options, readBack && { baseOffset: readBack.offset, memoryEnd: readBack.memoryBytes });
+  if (ending.status === "returned") {
+    // A tagged export returns its i32 code or nothing.
+    const code = ending.results[0]?.value as number | undefined;
+    const read = readTaggedResults(code, packed.readBack ?? new Uint8Array(0), options, { baseOffset: startOffset, memoryEnd: memoryBytes });
     report.decoded = read.decoded;
     report.results = read.regions;
     report.warnings.push(...read.warnings);
@@ -121,13 +131,33 @@ export function unpackReport(packed: PackedReport, call: ConventionCall): Memory
   return report;
 }
 
+/** The exported globals' values as sent: the numbers alone. */
+export function packGlobals(globals: readonly GlobalValue[]): GlobalNumber[] {
+  return globals.map((global) => global.value?.value);
+}
+
+/** The exported globals' values with the names and types of the module's declarations. */
+export function unpackGlobals(numbers: readonly GlobalNumber[], declared: readonly ExportedGlobal[]): GlobalValue[] {
+  if (numbers.length !== declared.length) throw new TypeError(`The worker sent ${numbers.length} global value(s) for a module that exports ${declared.length}.`);
+  return declared.map(({ name, valType }, i) => {
+    const value = numbers[i];
+    return { name, value: value === undefined ? undefined : ({ type: valType, value } as WasmValue) };
+  });
+}
+
 /**
- * The outcome as the worker computed it, from its answer and the call the page sent. A new object
- * rather than the answer changed in place: in Chromium, objects hung from a received message
- * survive minor collections (the MessageEvent still holds its data), and unpacked in place a
- * tagged call took 67 µs of CPU on one core against 54, the difference mostly in GC threads.
+ * The outcome as the worker computed it, from its answer, the request the page sent and the
+ * module's exported globals. A new object rather than the answer changed in place: in Chromium,
+ * objects hung from a received message survive minor collections (the MessageEvent still holds
+ * its data), and unpacked in place a tagged call took 67 µs of CPU on one core against 54, the
+ * difference mostly in GC threads.
  */
-export function unpackCallAnswer(answer: CallAnswer, call: ConventionCall): CallOutcome {
+export function unpackCallAnswer(answer: CallAnswer, sent: { exportName: string; call: ConventionCall }, globals: readonly ExportedGlobal[]): CallOutcome {
   const { memory } = answer;
-  return memory ? { ...answer, memory: unpackReport(memory, call) } : (answer as CallOutcome);
+  return {
+    ...answer,
+    exportName: sent.exportName,
+    memory: memory && unpackReport(memory, sent.call, answer, answer.memoryBytes),
+    globals: unpackGlobals(answer.globals, globals),
+  };
 }

@@ -3,7 +3,7 @@
  * restart from the same bytes when a call runs away or is cancelled. It renders nothing.
  */
 import type { CallOutcome, ConventionCall, LoadReport, MemoryWindow, WorkerRequests } from "../../src/core/protocol";
-import type { ModuleInfo } from "../../src/core/wasm/types";
+import type { ExportedGlobal, ModuleInfo } from "../../src/core/wasm/types";
 import { createRpcClient, type RpcClient } from "../../src/core/rpc";
 import { unpackCallAnswer } from "../../src/core/callAnswer";
 
@@ -34,6 +34,8 @@ export class ReactorClient {
   private rpc!: RpcClient<WorkerRequests>;
   /** What a restart loads: the module's bytes, and its compiled form when it compiled. */
   private kept?: { bytes: Uint8Array; compiled?: unknown };
+  /** The loaded module's exported globals: a call's answer carries their values alone. */
+  private globals: readonly ExportedGlobal[] = [];
   private running?: RunningCall;
   private watchdog?: ReturnType<typeof setTimeout>;
 
@@ -62,9 +64,11 @@ export class ReactorClient {
    */
   async load(bytes: Uint8Array, compiled?: unknown, onParsed?: (report: LoadReport) => void): Promise<LoadReport> {
     this.kept = undefined;
+    this.globals = [];
     let module: ModuleInfo | undefined;
     const answer = await this.rpc.request("load", { bytes, compiled }, [bytes.buffer as ArrayBuffer], (progress) => {
       module = progress.module;
+      this.globals = module.globals;
       onParsed?.({ status: "loaded", module, instance: { status: "starting" } });
     });
     this.kept = { bytes: answer.bytes, compiled: answer.compiled };
@@ -97,7 +101,7 @@ export class ReactorClient {
         (answer) => {
           if (!settle()) return;
           try {
-            resolve({ status: "finished", outcome: unpackCallAnswer(answer, call) });
+            resolve({ status: "finished", outcome: unpackCallAnswer(answer, { exportName, call }, this.globals) });
           } catch (thrown) {
             reject(thrown);
           }

@@ -5,7 +5,7 @@
  */
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import { packReport, type CallAnswer, type TaggedResults } from "../../src/core/callAnswer";
+import { packReport, unpackGlobals, type CallAnswer, type GlobalNumber } from "../../src/core/callAnswer";
 import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { ExportedFunction, FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
@@ -120,19 +120,25 @@ function stub(module: string, name: string): () => never {
 /** A reason the explorer itself refuses to link a module. */
 class LinkRefusal extends Error {}
 
-/** Reads a wasm result or global value into a WasmValue of the declared type. */
-function toWasmValue(type: ValType, raw: unknown): WasmValue | undefined {
+/** Reads a wasm result or global value as a number of the declared type; undefined for other types. */
+function wasmNumber(type: ValType, raw: unknown): number | bigint | undefined {
   switch (type) {
     case "i32":
-      return { type, value: Number(raw) | 0 };
+      return Number(raw) | 0;
     case "i64":
-      return { type, value: BigInt.asIntN(64, BigInt(raw as bigint)) };
+      return BigInt.asIntN(64, BigInt(raw as bigint));
     case "f32":
     case "f64":
-      return { type, value: Number(raw) };
+      return Number(raw);
     default:
       return undefined;
   }
+}
+
+/** Reads a wasm result or global value into a WasmValue of the declared type. */
+function toWasmValue(type: ValType, raw: unknown): WasmValue | undefined {
+  const value = wasmNumber(type, raw);
+  return value === undefined ? undefined : ({ type, value } as WasmValue);
 }
 
 function describeFailure(thrown: unknown): string {
@@ -289,32 +295,38 @@ export class Reactor {
 
   /** The current values of the exported globals. */
   globals(): GlobalValue[] {
+    return unpackGlobals(this.globalNumbers(), this.module.globals);
+  }
+
+  /** The same values as numbers alone, in the order of the module's exported globals. */
+  private globalNumbers(): GlobalNumber[] {
     return this.module.globals.map(({ name, valType }) => {
       const global = this.exports[name];
-      return { name, value: global instanceof WebAssembly.Global ? toWasmValue(valType, global.value) : undefined };
+      return global instanceof WebAssembly.Global ? wasmNumber(valType, global.value) : undefined;
     });
   }
 
   /** Calls an export by a convention; every failure is part of the outcome, never thrown. */
   call(exportName: string, call: ConventionCall, watchAllMemory = false): CallOutcome {
-    return this.callFor(exportName, call, watchAllMemory).outcome;
+    const { ran, details } = this.timedRun(exportName, call, watchAllMemory);
+    return Object.assign(ran.ending, { exportName, args: ran.args, memory: ran.memory, ...details, globals: this.globals() });
   }
 
-  /** The same call as the page receives it, its memory map packed (see callAnswer.ts). */
+  /** The same call as the page receives it, packed (see callAnswer.ts). */
   answer(exportName: string, call: ConventionCall, watchAllMemory = false): CallAnswer {
-    const { outcome, taggedResults } = this.callFor(exportName, call, watchAllMemory);
-    if (!outcome.memory || !this.memory) return outcome as CallAnswer;
-    const tagged = call.convention === "tagged" ? { results: taggedResults, memory: new Uint8Array(this.memory.buffer) } : undefined;
-    return Object.assign(outcome, { memory: packReport(outcome.memory, tagged) }) as CallAnswer;
+    const { ran, details } = this.timedRun(exportName, call, watchAllMemory);
+    const tagged = call.convention === "tagged" && this.memory ? { results: ran.taggedResults, memory: new Uint8Array(this.memory.buffer) } : undefined;
+    const memory = ran.memory && packReport(ran.memory, tagged);
+    return Object.assign(ran.ending, { args: ran.args, memory, ...details, globals: this.globalNumbers() });
   }
 
-  private callFor(exportName: string, call: ConventionCall, watchAllMemory: boolean): { outcome: CallOutcome; taggedResults?: TaggedResults } {
+  /** Runs a call, timing it and taking what it wrote to stdout and stderr. */
+  private timedRun(exportName: string, call: ConventionCall, watchAllMemory: boolean) {
     const started = performance.now();
-    const { ending, args, memory, taggedResults } = this.run(exportName, call, watchAllMemory);
+    const ran = this.run(exportName, call, watchAllMemory);
     const durationMs = performance.now() - started;
     const { stdout, stderr } = this.output.take();
-    const outcome: CallOutcome = Object.assign(ending, { exportName, args, memory, stdout, stderr, durationMs, globals: this.globals(), memoryBytes: this.memoryBytes });
-    return { outcome, taggedResults };
+    return { ran, details: { stdout, stderr, durationMs, memoryBytes: this.memoryBytes } };
   }
 
   private run(exportName: string, call: ConventionCall, watchAllMemory: boolean): MemoryCallResult {

@@ -1,4 +1,4 @@
-/** The call answer's packing on the tagged C guest: what the page unpacks is what the worker computed. */
+/** The call answer's packing, mostly on the tagged C guest: what the page unpacks is what the worker computed. */
 import assert from "node:assert/strict";
 import { changeSlot, parseSlotArgument, plainPlan } from "../../../src/core/abi/allocator";
 import { DEFAULT_TAGGED_OPTIONS, encodeTagged, type TaggedArg } from "../../../src/core/abi/tagged";
@@ -33,27 +33,35 @@ const calls: [string, ConventionCall, boolean][] = [
 
 const timeless = (outcome: CallOutcome): CallOutcome => ({ ...outcome, durationMs: 0 });
 
-describe("worker: a tagged call's answer, packed for the page", () => {
+describe("worker: a call's answer, packed for the page", () => {
   it("unpacks on the page to exactly the outcome the worker computed, for every kind of ending", async () => {
     const [packing, plain] = [await load(), await load()];
     for (const [name, call, watchAllMemory] of calls) {
       const answer = packing.answer(name, call, watchAllMemory);
       const expected = plain.call(name, call, watchAllMemory);
-      assert.deepEqual(timeless(unpackCallAnswer(answer, call)), timeless(expected), `${name} ${JSON.stringify(call)}`);
+      assert.deepEqual(timeless(unpackCallAnswer(answer, { exportName: name, call }, packing.module.globals)), timeless(expected), `${name} ${JSON.stringify(call)}`);
     }
   });
 
-  it("sends bytes, not the regions the page derives", async () => {
+  it("sends bytes and numbers, not the regions, names and types the page derives", async () => {
     const reactor = await load();
     const answer = reactor.answer("test_memory", tagged(workedExample));
     const memory = answer.memory;
     assert.ok(memory?.packing === "tagged");
-    assert.ok(!("written" in memory) && !("results" in memory) && !("decoded" in memory));
-    assert.ok(memory.changed instanceof Float64Array);
+    assert.ok(!("written" in memory) && !("results" in memory) && !("decoded" in memory) && !("allocations" in memory));
+    assert.ok(!("exportName" in answer));
+    assert.deepEqual(answer.globals, [4600, 70144]);
+    assert.ok(Array.isArray(memory.changed));
     // The results' 57 bytes from the start offset, terminator included, and nothing else.
-    assert.equal(memory.returned?.readBack?.offset, 8);
-    assert.equal(memory.returned?.readBack?.bytes.length, 57);
-    assert.equal(memory.returned?.code, 0);
+    assert.equal(memory.readBack?.length, 57);
+    assert.deepEqual(answer.status === "returned" && answer.results, [{ type: "i32", value: 0 }]);
+  });
+
+  it("refuses global values that do not match the module's exported globals", async () => {
+    const reactor = await load();
+    const call = tagged(workedExample);
+    const answer = reactor.answer("test_memory", call);
+    assert.throws(() => unpackCallAnswer(answer, { exportName: "test_memory", call }, []), /sent 2 global value\(s\) for a module that exports 0/);
   });
 
   it("keeps the worker's warnings and adds those of reading the results again, in the same order", () => {
@@ -80,7 +88,7 @@ describe("worker: a tagged call's answer, packed for the page", () => {
     };
     const packed = packReport(report, { results: read, memory });
     assert.deepEqual(packed.warnings, ["from the worker"]);
-    assert.deepEqual(unpackReport(packed, { convention: "tagged", args, options }), report);
+    assert.deepEqual(unpackReport(packed, { convention: "tagged", args, options }, { status: "returned", results: [{ type: "i32", value: 0 }] }, 64), report);
   });
 
   it("packs the changed ranges of every other call, and unpacks them to the same outcome", async () => {
@@ -88,9 +96,18 @@ describe("worker: a tagged call's answer, packed for the page", () => {
     const watchedPlain: ConventionCall = { convention: "plain", args: [] };
     const answer = packing.answer("echo", watchedPlain, true);
     assert.equal(answer.memory?.packing, "ranges");
-    assert.deepEqual(timeless(unpackCallAnswer(answer, watchedPlain)), timeless(plain.call("echo", watchedPlain, true)));
+    assert.deepEqual(timeless(unpackCallAnswer(answer, { exportName: "echo", call: watchedPlain }, packing.module.globals)), timeless(plain.call("echo", watchedPlain, true)));
     const unwatched = packing.answer("echo", watchedPlain, false);
     assert.equal(unwatched.memory, undefined);
+  });
+
+  it("unpacks plain calls to the same outcome, globals of each type with their names", async () => {
+    const [packing, plain] = [(await Reactor.load(fixture("numbers"))).reactor!, (await Reactor.load(fixture("numbers"))).reactor!];
+    const call: ConventionCall = { convention: "plain", args: [{ type: "i32", value: 2 }, { type: "i32", value: 3 }] };
+    const answer = packing.answer("add_i32", call);
+    assert.deepEqual(answer.status === "returned" && answer.results, [{ type: "i32", value: 5 }]);
+    assert.deepEqual(answer.globals, [42, 1.5]);
+    assert.deepEqual(timeless(unpackCallAnswer(answer, { exportName: "add_i32", call }, packing.module.globals)), timeless(plain.call("add_i32", call)));
   });
 
   it("unpacks an allocator call to the same outcome, changed bytes included", async () => {
@@ -103,7 +120,7 @@ describe("worker: a tagged call's answer, packed for the page", () => {
     const call: ConventionCall = { convention: "allocator", plan: edit.plan, values: [parsed.value], keepAllocations: true };
     const answer = packing.answer("to_upper", call);
     assert.equal(answer.memory?.packing, "ranges");
-    const outcome = unpackCallAnswer(answer, call);
+    const outcome = unpackCallAnswer(answer, { exportName: "to_upper", call }, packing.module.globals);
     assert.equal(outcome.memory?.changed.length, 2);
     assert.deepEqual(timeless(outcome), timeless(plain.call("to_upper", call)));
   });

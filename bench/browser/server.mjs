@@ -20,15 +20,15 @@ const types = { ".js": "text/javascript", ".css": "text/css", ".ttf": "font/ttf"
 const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
 
 /** Builds the bench page's script: the product's client, its worker built as scripts/build.mjs builds it, the probe worker and the bare baseline. */
-async function buildBenchScript() {
-  const productWorker = await bundleScript("webview/worker/main.ts");
-  const probeWorker = await bundleScript("bench/browser/probeWorker.ts");
-  const baselineWorker = await bundleScript("bench/browser/baselineWorker.ts");
-  const page = await bundleScript("bench/browser/benchPage.ts", {
-    __PRODUCT_WORKER__: JSON.stringify(productWorker),
-    __PROBE_WORKER__: JSON.stringify(probeWorker),
-    __BASELINE_WORKER__: JSON.stringify(baselineWorker),
-  });
+async function buildBenchScript(from = root) {
+  const productWorker = await bundleScript("webview/worker/main.ts", {}, from);
+  const probeWorker = await bundleScript("bench/browser/probeWorker.ts", {}, from);
+  const baselineWorker = await bundleScript("bench/browser/baselineWorker.ts", {}, from);
+  const page = await bundleScript(
+    "bench/browser/benchPage.ts",
+    { __PRODUCT_WORKER__: JSON.stringify(productWorker), __PROBE_WORKER__: JSON.stringify(probeWorker), __BASELINE_WORKER__: JSON.stringify(baselineWorker) },
+    from,
+  );
   return { page, baselineWorker };
 }
 
@@ -39,10 +39,15 @@ async function buildBenchScript() {
  */
 export const canPinToOneCpu = spawnSync("taskset", ["-c", "0", "true"]).status === 0;
 
-/** Starts the server and the browser; `close()` ends both. With `oneCpu`, every Chromium process and thread runs on CPU 0. */
-export async function startBrowserBench({ oneCpu = false } = {}) {
+/**
+ * Starts the server and the browser; `close()` ends both. With `oneCpu`, every Chromium process and
+ * thread runs on CPU 0. With `before` (another source tree), `/bench.html` also runs that tree's
+ * bench page, as `window.benchBefore`.
+ */
+export async function startBrowserBench({ oneCpu = false, before } = {}) {
   if (!existsSync(join(root, "dist", "webview.js"))) throw new Error("dist/webview.js is missing: run `npm run build` first.");
   const { page: benchScript, baselineWorker } = await buildBenchScript();
+  const beforeScript = before && (await buildBenchScript(before)).page;
   const { renderHtml } = require(await bundleForNode("src/extension/html.ts", "html"));
   let themeCss = () => "";
   try {
@@ -68,8 +73,12 @@ export async function startBrowserBench({ oneCpu = false } = {}) {
     if (path === "/favicon.ico") return response.writeHead(204).end();
     if (path === "/theme.css") return send("text/css", themeCss("dark"));
     if (path === "/probe.js") return send("text/javascript", probe);
-    if (path === "/bench.html") return send("text/html", `<!DOCTYPE html><meta charset="utf-8"><title>bench</title><script src="/bench.js"></script>`);
+    if (path === "/bench.html") {
+      const first = beforeScript ? `<script src="/before.js"></script><script>window.benchBefore = window.bench;</script>` : "";
+      return send("text/html", `<!DOCTYPE html><meta charset="utf-8"><title>bench</title>${first}<script src="/bench.js"></script>`);
+    }
     if (path === "/bench.js") return send("text/javascript", benchScript);
+    if (path === "/before.js" && beforeScript) return send("text/javascript", beforeScript);
     const file = normalize(join(root, path));
     if (!path.startsWith("/dist/") || !file.startsWith(join(root, "dist"))) return response.writeHead(404).end();
     try {

@@ -19,8 +19,11 @@ export async function bundleForNode(entry, name) {
   return outfile;
 }
 
-/** Bundles `entry` as one classic script (IIFE) and returns its text, as the product builds its worker. */
-export async function bundleScript(entry, define = {}) {
-  const result = await esbuild.build({ ...base, entryPoints: [entry], platform: "browser", format: "iife", write: false, define });
+/**
+ * Bundles `entry` as one classic script (IIFE) and returns its text, as the product builds its
+ * worker. `from` is the source tree, this one unless told (bench/browser/callAB.mjs builds another).
+ */
+export async function bundleScript(entry, define = {}, from = root) {
+  const result = await esbuild.build({ ...base, absWorkingDir: from, entryPoints: [entry], platform: "browser", format: "iife", write: false, define });
   return result.outputFiles[0].text;
 }

@@ -131,11 +131,6 @@ export function unpackReport(packed: PackedReport, call: ConventionCall, ending:
   return report;
 }
 
-/** The exported globals' values as sent: the numbers alone. */
-export function packGlobals(globals: readonly GlobalValue[]): GlobalNumber[] {
-  return globals.map((global) => global.value?.value);
-}
-
 /** The exported globals' values with the names and types of the module's declarations. */
 export function unpackGlobals(numbers: readonly GlobalNumber[], declared: readonly ExportedGlobal[]): GlobalValue[] {
   if (numbers.length !== declared.length) throw new TypeError(`The worker sent ${numbers.length} global value(s) for a module that exports ${declared.length}.`);

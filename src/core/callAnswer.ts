@@ -9,7 +9,7 @@
  * alone took the clone of the whole answer from 58 µs to 10 (measured with `structuredClone` in
  * Chromium).
  */
-import { decodeTagged, describeTaggedCode, encodeTagged, type TaggedOptions } from "./abi/tagged";
+import { decodeTagged, describeTaggedCode, encodeTagged, taggedExtent, type TaggedOptions } from "./abi/tagged";
 import type { ByteRange, Region } from "./layout";
 import type { WasmValue } from "./abi/numbers";
 import type { CallDetails, CallEnding, CallOutcome, ConventionCall, DecodedResult, GlobalValue, MemoryReport } from "./protocol";
@@ -42,8 +42,6 @@ export interface TaggedResults {
   decoded: Extract<DecodedResult, { convention: "tagged" }>;
   regions: Region[];
   warnings: string[];
-  /** The end of the bytes read: a window from the start offset to here reads the same again. */
-  readEnd: number;
 }
 
 /**
@@ -53,13 +51,26 @@ export interface TaggedResults {
 export function readTaggedResults(code: number | undefined, memory: Uint8Array, options: TaggedOptions, window?: { baseOffset: number; memoryEnd: number }): TaggedResults {
   const { isSuccess, meaning } = describeTaggedCode(code);
   const decoded: TaggedResults["decoded"] = { convention: "tagged", code, isSuccess, meaning, values: [] };
-  if (!isSuccess) return { decoded, regions: [], warnings: [], readEnd: options.startOffset };
+  if (!isSuccess) return { decoded, regions: [], warnings: [] };
   // Reading stops at the terminator, an unknown tag or the end of memory: never a hang.
   const { startOffset, tagWidth, padStringsTo4 } = options;
   const read = decodeTagged(memory, { startOffset, tagWidth, padStringsTo4, role: "results", baseOffset: window?.baseOffset, memoryEnd: window?.memoryEnd });
   decoded.values = read.values;
   if (!read.ok) decoded.error = read.error;
-  return { decoded, regions: read.regions, warnings: read.warnings.map((w) => w.message), readEnd: read.readEnd };
+  return { decoded, regions: read.regions, warnings: read.warnings.map((w) => w.message) };
+}
+
+/** Adds what a tagged export returned to its memory map: the code's meaning, the values, their regions and the warnings of reading them. */
+export function addTaggedResults(report: MemoryReport, code: number | undefined, memory: Uint8Array, options: TaggedOptions, window?: { baseOffset: number; memoryEnd: number }): void {
+  const read = readTaggedResults(code, memory, options, window);
+  report.decoded = read.decoded;
+  report.results = read.regions;
+  report.warnings.push(...read.warnings);
+}
+
+/** A tagged export's i32 code, from its call's ending (undefined for an export that returns nothing). */
+export function returnedCode(ending: Extract<CallEnding, { status: "returned" }>): number | undefined {
+  return ending.results[0]?.value as number | undefined;
 }
 
 function packRanges(ranges: readonly ByteRange[]): number[] {
@@ -78,18 +89,20 @@ function unpackRanges(flat: readonly number[]): ByteRange[] {
 }
 
 /**
- * Packs a memory map for the page. For a tagged call, `tagged` holds the results the worker read
- * and the live memory it read them from; the warnings reading gave are left for the page to add.
+ * Packs a memory map for the page. For a tagged call, `tagged` holds how it ended, the live memory
+ * and the call's options: when the export returned a success code, the bytes its results occupy go
+ * along, found with `taggedExtent` rather than decoded, since the page decodes them.
  */
-export function packReport(report: MemoryReport, tagged?: { results: TaggedResults | undefined; memory: Uint8Array }): PackedReport {
+export function packReport(report: MemoryReport, tagged?: { ending: CallEnding; memory: Uint8Array; options: TaggedOptions }): PackedReport {
   const changed = packRanges(report.changed);
   if (!tagged) return { ...report, packing: "ranges", changed };
   // Written out field by field: object rest takes a slow path in V8, and this runs on every call.
-  const { results, memory } = tagged;
-  const warnings = results ? report.warnings.slice(0, report.warnings.length - results.warnings.length) : report.warnings;
-  const { watched, isWholeMemoryWatched, memoryBytesBefore } = report;
+  const { watched, isWholeMemoryWatched, warnings, memoryBytesBefore } = report;
   const packed: PackedReport = { packing: "tagged", watched, changed, isWholeMemoryWatched, warnings, memoryBytesBefore };
-  if (results?.decoded.isSuccess) packed.readBack = memory.slice(report.writtenBytes[0]?.offset ?? 0, results.readEnd);
+  const { ending, memory, options } = tagged;
+  if (ending.status === "returned" && describeTaggedCode(returnedCode(ending)).isSuccess) {
+    packed.readBack = memory.slice(report.writtenBytes[0]?.offset ?? 0, taggedExtent(memory, options));
+  }
   return packed;
 }
 
@@ -121,12 +134,7 @@ export function unpackReport(packed: PackedReport, call: ConventionCall, ending:
     memoryBytesBefore,
   };
   if (ending.status === "returned") {
-    // A tagged export returns its i32 code or nothing.
-    const code = ending.results[0]?.value as number | undefined;
-    const read = readTaggedResults(code, packed.readBack ?? new Uint8Array(0), options, { baseOffset: startOffset, memoryEnd: memoryBytes });
-    report.decoded = read.decoded;
-    report.results = read.regions;
-    report.warnings.push(...read.warnings);
+    addTaggedResults(report, returnedCode(ending), packed.readBack ?? new Uint8Array(0), options, { baseOffset: startOffset, memoryEnd: memoryBytes });
   }
   return report;
 }

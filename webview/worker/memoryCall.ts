@@ -1,8 +1,9 @@
 /**
  * Calls that pass values through linear memory: the tagged convention and the module's own
  * allocator. Each writes only after checking that its bytes fit, snapshots what it will compare,
- * calls, decodes, and reports the memory map of the call. The copies of memory that calls compare
- * with are the reactor's (see changeDetector.ts); this file keeps no state.
+ * calls, and reports the memory map of the call, with the allocator's results decoded (a tagged
+ * call's results are decoded where they are needed: see callAnswer.ts). The copies of memory that
+ * calls compare with are the reactor's (see changeDetector.ts); this file keeps no state.
  */
 import {
   allocCallArgs,
@@ -18,7 +19,6 @@ import {
 } from "../../src/core/abi/allocator";
 import type { WasmValue } from "../../src/core/abi/numbers";
 import { encodeTagged, type TaggedArg, type TaggedOptions } from "../../src/core/abi/tagged";
-import { readTaggedResults, type TaggedResults } from "../../src/core/callAnswer";
 import { findOverlaps, formatOffset, type ByteRange, type MemoryFacts } from "../../src/core/layout";
 import type { Allocation, CallEnding, MemoryReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo, ValType } from "../../src/core/wasm/types";
@@ -43,8 +43,6 @@ export interface MemoryCallResult {
   ending: CallEnding;
   args: WasmValue[];
   memory?: MemoryReport;
-  /** A tagged call's results as read, which packing its memory map for the page needs. */
-  taggedResults?: TaggedResults;
 }
 
 const pageBytes = 65536;
@@ -170,12 +168,10 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   const report: MemoryReport = { written: regions, writtenBytes, results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
   if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
 
+  // The results are decoded where they are needed (see callAnswer.ts): the page reads them from
+  // the bytes the answer carries, and `Reactor.call` from memory.
   const code = results.length === 1 ? Number(invoked.raw) | 0 : undefined;
-  const read = readTaggedResults(code, new Uint8Array(memory.buffer), options);
-  report.decoded = read.decoded;
-  report.results = read.regions;
-  report.warnings.push(...read.warnings);
-  return { ending: { status: "returned", results: code === undefined ? [] : [{ type: "i32", value: code }] }, args: [], memory: report, taggedResults: read };
+  return { ending: { status: "returned", results: code === undefined ? [] : [{ type: "i32", value: code }] }, args: [], memory: report };
 }
 
 /** A call whose strings and arrays are copied into memory from the module's own allocator. */

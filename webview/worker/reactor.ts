@@ -5,7 +5,7 @@
  */
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import { packReport, unpackGlobals, type CallAnswer, type GlobalNumber } from "../../src/core/callAnswer";
+import { addTaggedResults, packReport, returnedCode, unpackGlobals, type CallAnswer, type GlobalNumber } from "../../src/core/callAnswer";
 import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { ExportedFunction, FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
@@ -309,13 +309,16 @@ export class Reactor {
   /** Calls an export by a convention; every failure is part of the outcome, never thrown. */
   call(exportName: string, call: ConventionCall, watchAllMemory = false): CallOutcome {
     const { ran, details } = this.timedRun(exportName, call, watchAllMemory);
+    if (call.convention === "tagged" && ran.memory && ran.ending.status === "returned" && this.memory) {
+      addTaggedResults(ran.memory, returnedCode(ran.ending), new Uint8Array(this.memory.buffer), call.options);
+    }
     return Object.assign(ran.ending, { exportName, args: ran.args, memory: ran.memory, ...details, globals: this.globals() });
   }
 
   /** The same call as the page receives it, packed (see callAnswer.ts). */
   answer(exportName: string, call: ConventionCall, watchAllMemory = false): CallAnswer {
     const { ran, details } = this.timedRun(exportName, call, watchAllMemory);
-    const tagged = call.convention === "tagged" && this.memory ? { results: ran.taggedResults, memory: new Uint8Array(this.memory.buffer) } : undefined;
+    const tagged = call.convention === "tagged" && this.memory ? { ending: ran.ending, memory: new Uint8Array(this.memory.buffer), options: call.options } : undefined;
     const memory = ran.memory && packReport(ran.memory, tagged);
     return Object.assign(ran.ending, { args: ran.args, memory, ...details, globals: this.globalNumbers() });
   }

@@ -327,6 +327,42 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
 }
 
 /**
+ * Where a read of a tagged list from the start offset stops: `decodeTagged(...).readEnd`, found
+ * without building values, regions or text. The worker needs only this, to send the bytes the
+ * page will decode; walking the list costs a small part of decoding it.
+ */
+export function taggedExtent(memory: Uint8Array, options: Partial<TaggedOptions>): number {
+  const resolved = resolveTaggedOptions(options);
+  if (!resolved.ok) return 0;
+  const { startOffset, tagWidth: w, padStringsTo4 } = resolved.value;
+  const end = memory.length;
+  if (startOffset >= end) return startOffset;
+  const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
+  for (let at = startOffset; ; ) {
+    if (at + w > end) return at;
+    const tag = w === 1 ? view.getUint8(at) : view.getInt32(at, true);
+    at += w;
+    const type = TYPE_OF_TAG.get(tag);
+    if (type === undefined) return at;
+    // Four bytes follow every tag: a number, or the length of a string or an array.
+    if (at + 4 > end) return at;
+    if (type === "Int32" || type === "Uint32") {
+      at += 4;
+      continue;
+    }
+    const size = view.getUint32(at, true) * (type === "string" ? 1 : 4);
+    at += 4;
+    if (at + size > end) return at;
+    at += size;
+    if (type === "string" && padStringsTo4 && size % 4 !== 0) {
+      const pad = 4 - (size % 4);
+      if (at + pad > end) return at;
+      at += pad;
+    }
+  }
+}
+
+/**
  * What a tagged export's i32 result means: 0 is success; 1, 2, 4 and 5 are the codes the PR's
  * author used; any other value is application-defined. `undefined` (a void export) counts as
  * success, which the PR got wrong by rejecting it.

@@ -6,6 +6,7 @@ import {
   describeTaggedCode,
   encodeTagged,
   parseTaggedArg,
+  taggedExtent,
   taggedSize,
   type TaggedArg,
   type TaggedDecoded,
@@ -247,16 +248,17 @@ describe("tagged: malformed memory", () => {
     assert.match(failure(decodeTagged(new Uint8Array(8), { startOffset: -1 })).message, /not an address/);
   });
 
-  it("never throws and always stops on arbitrary memory (property)", () => {
+  it("never throws and always stops on arbitrary memory, where taggedExtent stops too (property)", () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 96 }), fc.integer({ min: 0, max: 100 }), fc.constantFrom(1 as const, 4 as const), fc.boolean(), (m, start, tagWidth, padStringsTo4) => {
         const r = decodeTagged(m, { startOffset: start, tagWidth, padStringsTo4 });
         if (!r.ok) assert.ok(r.error.offset >= 0 && r.error.offset <= Math.max(start, m.length));
         else assert.ok(r.endOffset <= m.length);
+        assert.equal(taggedExtent(m, { startOffset: start, tagWidth, padStringsTo4 }), r.readEnd);
       }),
     );
   });
-  it("decodes the same from a window that holds the bytes a whole-memory read used (property)", () => {
+  it("decodes the same from a window that holds the bytes a whole-memory read used, which taggedExtent finds (property)", () => {
     const arg = fc.oneof(
       fc.record({ type: fc.constantFrom("Int32" as const), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
       fc.record({ type: fc.constantFrom("string" as const), value: fc.string({ maxLength: 9 }) }),
@@ -278,6 +280,7 @@ describe("tagged: malformed memory", () => {
           // The worker makes room for the arguments, so their start always lies inside memory.
           if (options.startOffset >= memory.length) return;
           const whole = decodeTagged(memory, options);
+          assert.equal(taggedExtent(memory, options), whole.readEnd);
           const start = options.startOffset;
           const window = memory.slice(start, Math.max(start, whole.readEnd));
           const again = decodeTagged(window, { ...options, baseOffset: start, memoryEnd: memory.length });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { changeSlot, parseSlotArgument, plainPlan } from "../../../src/core/abi/allocator";
 import { DEFAULT_TAGGED_OPTIONS, encodeTagged, type TaggedArg } from "../../../src/core/abi/tagged";
 import { packReport, readTaggedResults, unpackCallAnswer, unpackReport } from "../../../src/core/callAnswer";
-import type { CallOutcome, ConventionCall, MemoryReport } from "../../../src/core/protocol";
+import type { CallEnding, CallOutcome, ConventionCall, MemoryReport } from "../../../src/core/protocol";
 import { Reactor } from "../../../webview/worker/reactor";
 import { workedExampleArgs as workedExample } from "../../workedExample.mjs";
 import { fixture } from "../fixtures";
@@ -64,7 +64,7 @@ describe("worker: a call's answer, packed for the page", () => {
     assert.throws(() => unpackCallAnswer(answer, { exportName: "test_memory", call }, []), /sent 2 global value\(s\) for a module that exports 0/);
   });
 
-  it("keeps the worker's warnings and adds those of reading the results again, in the same order", () => {
+  it("sends the results' bytes undecoded and keeps the worker's warnings; the page adds those of reading them", () => {
     // Results a guest might leave: a string with invalid UTF-8, then the terminator.
     const memory = new Uint8Array(64);
     memory.set([0x03, 2, 0, 0, 0, 0xc3, 0x28, 0xff], 8);
@@ -72,23 +72,25 @@ describe("worker: a call's answer, packed for the page", () => {
     const args: TaggedArg[] = [{ type: "Int32", value: 7 }];
     const encoded = encodeTagged(args, options);
     assert.ok(encoded.ok);
-    const read = readTaggedResults(0, memory, options);
-    assert.equal(read.warnings.length, 1);
-    const report: MemoryReport = {
+    const ending: CallEnding = { status: "returned", results: [{ type: "i32", value: 0 }] };
+    const worker: MemoryReport = {
       written: encoded.regions,
       writtenBytes: [{ offset: 8, bytes: encoded.bytes }],
-      results: read.regions,
+      results: [],
       watched: [{ offset: 8, size: 56 }],
       changed: [{ offset: 8, size: 8 }],
       isWholeMemoryWatched: false,
-      decoded: read.decoded,
       allocations: [],
-      warnings: ["from the worker", ...read.warnings],
+      warnings: ["from the worker"],
       memoryBytesBefore: 64,
     };
-    const packed = packReport(report, { results: read, memory });
+    const packed = packReport(worker, { ending, memory, options });
     assert.deepEqual(packed.warnings, ["from the worker"]);
-    assert.deepEqual(unpackReport(packed, { convention: "tagged", args, options }, { status: "returned", results: [{ type: "i32", value: 0 }] }, 64), report);
+    assert.deepEqual(packed.packing === "tagged" && [...(packed.readBack ?? [])], [0x03, 2, 0, 0, 0, 0xc3, 0x28, 0xff]);
+    const read = readTaggedResults(0, memory, options);
+    assert.equal(read.warnings.length, 1);
+    const expected: MemoryReport = { ...worker, results: read.regions, decoded: read.decoded, warnings: ["from the worker", ...read.warnings] };
+    assert.deepEqual(unpackReport(packed, { convention: "tagged", args, options }, ending, 64), expected);
   });
 
   it("packs the changed ranges of every other call, and unpacks them to the same outcome", async () => {

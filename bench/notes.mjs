@@ -25,13 +25,16 @@ average is printed above the table.
   loop), and whether a round trip pays it is the scheduler's choice: the same bare round trip takes
   25 µs or 100 µs depending on where its threads run. On one CPU every hop is a context switch, so
   that row compares the work of both sides. Where that work goes (bench/browser/callCpu.mjs, CPU time
-  per call): the bare round trip 24 µs, a plain call through the product 31 µs, the tagged call 59 µs
-  (page 27, worker 29, V8's helper threads 4). Structured clone and \`postMessage\` are the largest
-  single items on both sides; encoding, writing, comparing, decoding and labelling take about 5 µs in
-  the worker and 3.5 µs in the page (the same code in Node). An answer that carries only what the page
-  cannot derive (globals as numbers, no export name, the read-back bytes unwrapped) made the tagged
-  call 8% and a plain call 5% cheaper (bench/browser/callAB.mjs against the revision before it);
-  flattening a tagged answer further into one object gained another 2%, within the noise.
+  per call): the bare round trip 21 µs, a plain call through the product 28 µs, the tagged call 50 µs
+  (page 23, worker 24, V8's helper threads 3). Structured clone and \`postMessage\` are the largest
+  single items on both sides. The worker's own work for the tagged call (encode, write, compare the
+  watched 4 KiB, find where the results end, pack) takes about 9 µs, comparing 1.7 of them (a CPU
+  profile in a worker of the bench page); the page's unpacking, which encodes and decodes again to
+  label the regions, about 3. An answer that carries only what the page cannot derive (globals as
+  numbers, no export name, the read-back bytes unwrapped) made the tagged call 8% and a plain call 5%
+  cheaper, and finding where the results end instead of decoding them in the worker another 4% (both
+  measured with bench/browser/callAB.mjs against the revision before); flattening a tagged answer
+  further into one object gained 2%, within the noise.
 - **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
   stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five
   rows entered. Playwright clicks “Call”; the time runs from the click event's \`timeStamp\` to the

@@ -24,7 +24,7 @@ export type PackedReport =
   | (Omit<MemoryReport, "changed" | DerivedParts> & {
       packing: "tagged";
       changed: number[];
-      /** Set when the export returned a success code: the bytes its results were read from, from the start offset. */
+      /** Set when the export returned a success code: the bytes its results occupy, from the start offset to where `taggedExtent` stops. */
       readBack?: Uint8Array;
     });
 

@@ -306,9 +306,13 @@ export class Reactor {
     });
   }
 
-  /** Calls an export by a convention; every failure is part of the outcome, never thrown. */
+  /**
+   * Calls an export by a convention; every failure is part of the outcome, never thrown. This is the
+   * outcome in full, as the page unpacks it from `answer`.
+   */
   call(exportName: string, call: ConventionCall, watchAllMemory = false): CallOutcome {
     const { ran, details } = this.timedRun(exportName, call, watchAllMemory);
+    // An answer leaves a tagged call's results to the page; the full outcome reads them here.
     if (call.convention === "tagged" && ran.memory && ran.ending.status === "returned" && this.memory) {
       addTaggedResults(ran.memory, returnedCode(ran.ending), new Uint8Array(this.memory.buffer), call.options);
     }

@@ -2,8 +2,9 @@
 export const notes = `## How each figure is measured
 
 Run with \`npm run build && npm run bench\` (run \`npm run package\` before to get the \`.vsix\` row; it
-also builds dist/). \`npm run bench -- --quick\` runs everything with tiny sizes, only to prove it still
-runs (its table goes to bench/.tmp/RESULTS-quick.md). \`--only=pipeline,ui,…\` runs a subset.
+also builds dist/). \`npm run bench -- --quick\` runs everything, the diagnostics below included, with tiny
+sizes, only to prove it still runs (its table goes to bench/.tmp/RESULTS-quick.md). \`--only=pipeline,ui,…\`
+runs a subset.
 
 Every figure is a ratio to a baseline measured in the same run on the same machine: each run (a round
 of interleaved measurements, or a fresh page or process) gives one ratio; the table shows the median of

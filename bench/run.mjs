@@ -2,13 +2,15 @@
 // and few repetitions, only to prove that each still runs; its table goes to bench/.tmp/). Every
 // figure is a ratio against a baseline measured in the same run: the median over repeated runs,
 // with min and max; absolute times are context. Benchmarks never fail a build: the exit code is 1
-// only when a benchmark crashed. `--only=name,name` runs a subset.
+// only when a benchmark crashed. `--only=name,name` runs a subset. Quick mode also runs each
+// diagnostic (bench/README.md) once with tiny sizes, so that they cannot rot unseen either.
+import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
-import { benchDir, tmpDir } from "./lib/bundle.mjs";
+import { benchDir, root, tmpDir } from "./lib/bundle.mjs";
 import { summarize } from "./lib/stats.mjs";
-import { startBrowserBench } from "./browser/server.mjs";
+import { canPinToOneCpu, startBrowserBench } from "./browser/server.mjs";
 import { changeDetection, memorySize, pipeline } from "./browser/callBenches.mjs";
 import { callWithUi, load, memoryView } from "./browser/pageBenches.mjs";
 import { activation, parser, vsix } from "./node/nodeBenches.mjs";
@@ -64,6 +66,33 @@ try {
   if (ctx.browser?.errors.length) process.stderr.write(`bench: page errors:\n  ${[...new Set(ctx.browser.errors)].slice(0, 10).join("\n  ")}\n`);
 } finally {
   await ctx.browser?.close();
+}
+
+/** The diagnostics with tiny sizes, and what each needs of the machine. */
+const hasGitHistory = spawnSync("git", ["rev-parse", "--verify", "HEAD"], { cwd: root }).status === 0;
+const diagnostics = [
+  { args: ["node/workerCall.mjs", "20"] },
+  { args: ["node/compareKernels.mjs", "1"] },
+  { args: ["browser/profile.mjs", "memoryView"] },
+  { args: ["browser/callCpu.mjs", "0.2"], needs: canPinToOneCpu ? undefined : "taskset" },
+  { args: ["browser/callAB.mjs", "HEAD", "1"], needs: !canPinToOneCpu ? "taskset" : hasGitHistory ? undefined : "a git checkout" },
+];
+if (quick && !only) {
+  for (const { args, needs } of diagnostics) {
+    process.stderr.write(`bench: diagnostic ${args.join(" ")}… `);
+    if (needs) {
+      process.stderr.write(`skipped: needs ${needs}\n`);
+      continue;
+    }
+    const t = performance.now();
+    const result = spawnSync(process.execPath, [join(benchDir, ...args[0].split("/")), ...args.slice(1)], { cwd: root, encoding: "utf8" });
+    if (result.status === 0) {
+      process.stderr.write(`${((performance.now() - t) / 1000).toFixed(1)} s\n`);
+    } else {
+      crashed = true;
+      process.stderr.write(`CRASHED (exit ${result.status ?? result.signal})\n${result.stdout}${result.stderr}\n`);
+    }
+  }
 }
 
 const lines = [

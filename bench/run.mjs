@@ -68,16 +68,16 @@ try {
   await ctx.browser?.close();
 }
 
-/** The diagnostics with tiny sizes, and what each needs of the machine. */
-const hasGitHistory = spawnSync("git", ["rev-parse", "--verify", "HEAD"], { cwd: root }).status === 0;
-const diagnostics = [
-  { args: ["node/workerCall.mjs", "20"] },
-  { args: ["node/compareKernels.mjs", "1"] },
-  { args: ["browser/profile.mjs", "memoryView"] },
-  { args: ["browser/callCpu.mjs", "0.2"], needs: canPinToOneCpu ? undefined : "taskset" },
-  { args: ["browser/callAB.mjs", "HEAD", "1"], needs: !canPinToOneCpu ? "taskset" : hasGitHistory ? undefined : "a git checkout" },
-];
 if (quick && !only) {
+  // The diagnostics with tiny sizes, and what each needs of the machine.
+  const hasGitHistory = spawnSync("git", ["rev-parse", "--verify", "HEAD"], { cwd: root }).status === 0;
+  const diagnostics = [
+    { args: ["node/workerCall.mjs", "20"] },
+    { args: ["node/compareKernels.mjs", "1"] },
+    { args: ["browser/profile.mjs", "memoryView"] },
+    { args: ["browser/callCpu.mjs", "0.2"], needs: canPinToOneCpu ? undefined : "taskset" },
+    { args: ["browser/callAB.mjs", "HEAD", "1"], needs: !canPinToOneCpu ? "taskset" : hasGitHistory ? undefined : "a git checkout" },
+  ];
   for (const { args, needs } of diagnostics) {
     process.stderr.write(`bench: diagnostic ${args.join(" ")}… `);
     if (needs) {

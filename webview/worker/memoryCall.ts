@@ -104,15 +104,30 @@ function asWasmValues(params: ValType[], raw: (number | bigint)[]): WasmValue[] 
   );
 }
 
-/** Results as WasmValues, or a refusal-free description when the shape is unexpected. */
-function resultValues(types: ValType[], raw: unknown): WasmValue[] {
+/** Reads a wasm result or global value as a number of the declared type; undefined for other types. */
+export function wasmNumber(type: ValType, raw: unknown): number | bigint | undefined {
+  switch (type) {
+    case "i32":
+      return Number(raw) | 0;
+    case "i64":
+      return BigInt.asIntN(64, BigInt(raw as bigint));
+    case "f32":
+    case "f64":
+      return Number(raw);
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * An export's results as WasmValues of its result types; results of other types are left out. A
+ * function with several results returns them as an array (the JS API's multi-value rule).
+ */
+export function resultValues(types: ValType[], raw: unknown): WasmValue[] {
   const list = types.length === 0 ? [] : types.length === 1 ? [raw] : Array.from(raw as Iterable<unknown>);
   return types.flatMap((type, i): WasmValue[] => {
-    const v = list[i];
-    if (type === "i64") return [{ type, value: BigInt.asIntN(64, BigInt(v as bigint)) }];
-    if (type === "i32") return [{ type, value: Number(v) | 0 }];
-    if (type === "f32" || type === "f64") return [{ type, value: Number(v) }];
-    return [];
+    const value = wasmNumber(type, list[i]);
+    return value === undefined ? [] : [{ type, value } as WasmValue];
   });
 }
 

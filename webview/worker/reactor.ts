@@ -10,7 +10,7 @@ import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceRepo
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { ExportedFunction, FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
 import { ChangeDetector } from "./changeDetector";
-import { callPlainWatched, callTagged, callWithAllocator, type MemoryCallResult, type ReactorAccess } from "./memoryCall";
+import { callPlainWatched, callTagged, callWithAllocator, resultValues, wasmNumber, type MemoryCallResult, type ReactorAccess } from "./memoryCall";
 import { classifyTrap, exitCodeOf, MissingImportError } from "./trap";
 
 /** Output beyond this many characters per stream and call is cut, so a chatty loop cannot exhaust memory. */
@@ -119,27 +119,6 @@ function stub(module: string, name: string): () => never {
 
 /** A reason the explorer itself refuses to link a module. */
 class LinkRefusal extends Error {}
-
-/** Reads a wasm result or global value as a number of the declared type; undefined for other types. */
-function wasmNumber(type: ValType, raw: unknown): number | bigint | undefined {
-  switch (type) {
-    case "i32":
-      return Number(raw) | 0;
-    case "i64":
-      return BigInt.asIntN(64, BigInt(raw as bigint));
-    case "f32":
-    case "f64":
-      return Number(raw);
-    default:
-      return undefined;
-  }
-}
-
-/** Reads a wasm result or global value into a WasmValue of the declared type. */
-function toWasmValue(type: ValType, raw: unknown): WasmValue | undefined {
-  const value = wasmNumber(type, raw);
-  return value === undefined ? undefined : ({ type, value } as WasmValue);
-}
 
 function describeFailure(thrown: unknown): string {
   return thrown instanceof Error ? thrown.message : String(thrown);
@@ -347,10 +326,7 @@ export class Reactor {
         if (watchAllMemory) return callPlainWatched(this.access, fn, call.args);
         const invoked = this.invoke(exportName, call.args.map((a) => a.value));
         if (!invoked.ok) return { ending: invoked.ending, args: call.args };
-        const { results } = fn.type;
-        // A function with several results returns them as an array (the JS API's multi-value rule).
-        const values = results.length === 1 ? [invoked.raw] : results.length === 0 ? [] : Array.from(invoked.raw as Iterable<unknown>);
-        return { ending: { status: "returned", results: results.map((type, i) => toWasmValue(type, values[i])).filter((v): v is WasmValue => v !== undefined) }, args: call.args };
+        return { ending: { status: "returned", results: resultValues(fn.type.results, invoked.raw) }, args: call.args };
       }
       case "tagged":
         return callTagged(this.access, fn, call.args, call.options, watchAllMemory);

@@ -215,6 +215,7 @@ function numberProblem(arg: Exclude<TaggedArg, { type: "string" }>): string | un
   }
 }
 
+/** The zero bytes after a string of `length` bytes that end it on a 4-byte multiple, in the variant that pads. */
 function stringPadding(length: number, padStringsTo4: boolean): number {
   return padStringsTo4 && length % 4 !== 0 ? 4 - (length % 4) : 0;
 }
@@ -303,8 +304,8 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
       if (size > 0) regions.push({ offset: at, size, kind: "payload", label: "UTF-8", value: quoteString(decoded.text), argIndex: i });
       values.push({ type, value: decoded.text });
       at += size;
-      if (o.padStringsTo4 && size % 4 !== 0) {
-        const pad = 4 - (size % 4);
+      const pad = stringPadding(size, o.padStringsTo4);
+      if (pad > 0) {
         if (at + pad > end) return fail(`the padding after the string at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
         readEnd = at + pad;
         for (let k = 0; k < pad; k++) {
@@ -354,8 +355,8 @@ export function taggedExtent(memory: Uint8Array, options: Partial<TaggedOptions>
     at += 4;
     if (at + size > end) return at;
     at += size;
-    if (type === "string" && padStringsTo4 && size % 4 !== 0) {
-      const pad = 4 - (size % 4);
+    if (type === "string") {
+      const pad = stringPadding(size, padStringsTo4);
       if (at + pad > end) return at;
       at += pad;
     }
@@ -432,7 +433,7 @@ export function taggedSize(args: readonly TaggedArg[], options: Partial<TaggedOp
       case "string": {
         const n = encodeUtf8(a.value);
         const len = n.ok ? n.bytes.length : 0;
-        size += w + 4 + len + (options.padStringsTo4 === true && len % 4 !== 0 ? 4 - (len % 4) : 0);
+        size += w + 4 + len + stringPadding(len, options.padStringsTo4 === true);
         break;
       }
       case "Int32Array":

@@ -356,17 +356,28 @@ uiCase("opens a module through Browse… when the workspace has none", async (t)
     throw new Error(`the quick pick offers no "Browse…"; it shows ${JSON.stringify(rows)}`);
   }
   // code-server's open dialog is a quick input over a folder: go to the fixtures, pick the file, OK.
-  await t.page.waitForFunction(() => /\/$/.test(document.querySelector(".quick-input-widget input")?.value ?? ""), undefined, { timeout: 20_000 }).catch(() => {
-    throw new InfraError("the open dialog never showed a folder (20s)");
+  // It fills its box asynchronously after it opens, first with the folder above the workspace and
+  // then with the workspace, and an update that lands while the path is being typed can keep its
+  // own text in front of ours. So wait until it shows the workspace, and type the path again
+  // until the fixtures are listed.
+  const dialogRow = (name) => t.page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first();
+  const workspace = `${join(projectRoot, "test/fixtures/src")}/`;
+  await t.page.waitForFunction((expected) => document.querySelector(".quick-input-widget input")?.value === expected, workspace, { timeout: 20_000 }).catch(async () => {
+    throw new InfraError(`the open dialog never showed the workspace ${workspace} (20s); it shows ${JSON.stringify(await input.inputValue())}`);
   });
-  await input.fill(`${fixtures}/`);
-  const file = t.page.locator(".quick-input-widget .monaco-list-row", { hasText: "counter.wasm" }).first();
-  try {
-    await file.click({ timeout: 20_000 });
-  } catch {
+  const path = `${fixtures}/`;
+  const file = dialogRow("counter.wasm");
+  for (let typed = 1; ; typed++) {
+    await input.fill(path);
+    const listed = await file.waitFor({ state: "visible", timeout: 10_000 }).then(() => true, () => false);
+    if (listed) break;
+    const value = await input.inputValue();
     const rows = await t.page.locator(".quick-input-widget .monaco-list-row").allTextContents();
-    throw new Error(`the open dialog at ${fixtures}/ lists no counter.wasm; it shows ${JSON.stringify(rows.slice(0, 12))} and the path ${JSON.stringify(await input.inputValue())}`);
+    const seen = `it shows ${JSON.stringify(rows.slice(0, 12))} and the path ${JSON.stringify(value)}`;
+    if (typed === 3) throw new InfraError(`the open dialog at ${path} lists no counter.wasm after the path was typed 3 times; ${seen}`);
+    t.log(`typed the path ${typed} time(s); ${seen}`);
   }
+  await file.click({ timeout: 10_000 });
   // Clicking a file either opens it or puts its path in the box, to be confirmed with OK.
   const ok = t.page.locator(".quick-input-widget").getByRole("button", { name: "OK" });
   if (await ok.isVisible().catch(() => false)) await ok.click({ timeout: 5000 }).catch(() => undefined);

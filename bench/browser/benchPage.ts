@@ -50,9 +50,59 @@ class Baseline {
   call(name: string): Promise<unknown> {
     return this.send({ kind: "call", name });
   }
+  /** Keeps an answer of the product's worker, to answer `echoRequest` with. */
+  keep(answer: unknown): Promise<unknown> {
+    return this.send({ kind: "keep", answer });
+  }
+  /** Sends a request of the product's page and receives the kept answer: the messages alone. */
+  echoRequest(request: unknown): Promise<unknown> {
+    return this.send(request);
+  }
   dispose(): void {
     this.worker.terminate();
   }
+}
+
+/**
+ * A product client whose first exchange with its worker after `capture()` is recorded: the request
+ * message the page posted and the answer the worker posted back, exactly as they crossed.
+ */
+function capturingClient(): { client: ReactorClient; capture(): Promise<{ request: unknown; answer: unknown }> } {
+  let worker!: Worker;
+  const create = blobWorkerFactory(__PRODUCT_WORKER__);
+  const client = new ReactorClient(() => (worker = create()));
+  return {
+    client,
+    capture() {
+      return new Promise((resolve) => {
+        let request: unknown;
+        worker.postMessage = function (this: Worker, message: unknown, transfer: Transferable[]) {
+          request = message;
+          delete (worker as Partial<Worker>).postMessage;
+          Worker.prototype.postMessage.call(this, message, transfer);
+        };
+        worker.addEventListener("message", (event) => resolve({ request, answer: event.data }), { once: true });
+      });
+    },
+  };
+}
+
+/**
+ * A product client and the bare worker with the module loaded, after one tagged call of `echo`
+ * through the product (how many results it decoded), whose request the bare worker then answers
+ * with the product's answer: the floor.
+ */
+async function prepareEcho(bytes: Uint8Array) {
+  const { client: product, capture } = capturingClient();
+  const baseline = new Baseline();
+  await loaded(product, bytes);
+  await baseline.load(bytes);
+  const captured = capture();
+  const first = await call(product, "echo", fiveTaggedArgs);
+  const decodedResults = first.memory?.decoded?.convention === "tagged" ? first.memory.decoded.values.length : -1;
+  const { request, answer } = await captured;
+  await baseline.keep(answer);
+  return { product, baseline, request, decodedResults };
 }
 
 /** Loads a copy of `bytes`: the client transfers what it is given. */
@@ -74,23 +124,26 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 /** What `bench.callLoop` runs: a product client and the bare worker, with the same module loaded. */
-let loopWorkers: { product: ReactorClient; baseline: Baseline } | undefined;
+let loopWorkers: Awaited<ReturnType<typeof prepareEcho>> | undefined;
 
 const bench = {
   /** Loads the module into a product client and the bare worker for `callLoop`. */
   async prepareCallLoop(options: { wasm: string }) {
-    const bytes = fromBase64(options.wasm);
-    loopWorkers = { product: new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__)), baseline: new Baseline() };
-    await loaded(loopWorkers.product, bytes);
-    await loopWorkers.baseline.load(bytes);
+    loopWorkers = await prepareEcho(fromBase64(options.wasm));
   },
 
-  /** Calls `echo` one way, one call after another, for `ms` milliseconds; returns how many calls ran. */
-  async callLoop(options: { kind: "bare" | "plain" | "tagged"; ms: number }) {
+  /** Calls `echo` one way (`floor`: the tagged call's messages alone), one call after another, for `ms` milliseconds; returns how many calls ran. */
+  async callLoop(options: { kind: "bare" | "floor" | "plain" | "tagged"; ms: number }) {
     if (!loopWorkers) throw new Error("prepareCallLoop first");
-    const { product, baseline } = loopWorkers;
+    const { product, baseline, request } = loopWorkers;
     const plainEcho: ConventionCall = { convention: "plain", args: [] };
-    const once = options.kind === "bare" ? () => baseline.call("echo") : () => call(product, "echo", options.kind === "plain" ? plainEcho : fiveTaggedArgs);
+    const ways = {
+      bare: () => baseline.call("echo"),
+      floor: () => baseline.echoRequest(request),
+      plain: () => call(product, "echo", plainEcho),
+      tagged: () => call(product, "echo", fiveTaggedArgs),
+    };
+    const once = ways[options.kind];
     const end = performance.now() + options.ms;
     let calls = 0;
     for (; performance.now() < end; calls++) await once();
@@ -99,16 +152,11 @@ const bench = {
 
   /** The call pipeline of a tagged call against a bare round trip that calls the same export. */
   async pipeline(options: { wasm: string; rounds: number; calls: number; warmup: number }) {
-    const bytes = fromBase64(options.wasm);
-    const product = new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__));
-    const baseline = new Baseline();
-    await loaded(product, bytes);
-    await baseline.load(bytes);
-    const first = await call(product, "echo", fiveTaggedArgs);
-    const check = first.memory?.decoded?.convention === "tagged" ? first.memory.decoded.values.length : -1;
+    const { product, baseline, request, decodedResults } = await prepareEcho(fromBase64(options.wasm));
     for (let i = 0; i < options.warmup; i++) {
       await call(product, "echo", fiveTaggedArgs);
       await baseline.call("echo");
+      await baseline.echoRequest(request);
     }
     const rounds = [];
     const plainEcho: ConventionCall = { convention: "plain", args: [] };
@@ -118,18 +166,20 @@ const bench = {
       // Context for the split of the cost: the same export called plainly through the product, and the worker's own time.
       const plainMs: number[] = [];
       const workerMs: number[] = [];
+      const floorMs: number[] = [];
       for (let i = 0; i < options.calls; i++) {
         let outcome: Awaited<ReturnType<typeof call>> | undefined;
         productMs.push(await timed(async () => (outcome = await call(product, "echo", fiveTaggedArgs))));
         workerMs.push(outcome!.durationMs);
         baselineMs.push(await timed(() => baseline.call("echo")));
         plainMs.push(await timed(() => call(product, "echo", plainEcho)));
+        floorMs.push(await timed(() => baseline.echoRequest(request)));
       }
-      rounds.push({ productMs, baselineMs, plainMs, workerMs });
+      rounds.push({ productMs, baselineMs, plainMs, workerMs, floorMs });
     }
     product.dispose();
     baseline.dispose();
-    return { decodedResults: check, rounds };
+    return { decodedResults, rounds };
   },
 
   /** The same calls on a memory of `smallPages` pages and on one grown to `largePages` pages. */

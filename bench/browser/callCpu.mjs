@@ -1,8 +1,9 @@
 // A diagnostic, not a benchmark of the table: where the call pipeline's time goes, as CPU time per
 // call of each Chromium thread, with Chromium kept to one CPU (so every microsecond is someone's
-// work, not a wake-up on another core). It loops `echo` of tagged.wasm three ways on the bench page,
-// the bare round trip, a plain call through the product and the tagged call of the pipeline row,
-// and reads each thread's CPU time from /proc before and after (Linux, with `taskset`):
+// work, not a wake-up on another core). It loops `echo` of tagged.wasm four ways on the bench page,
+// the bare round trip, the floor (the tagged call's request and answer alone, bounced by the bare
+// worker), a plain call through the product and the tagged call of the pipeline row, and reads each
+// thread's CPU time from /proc before and after (Linux, with `taskset`):
 //   node bench/browser/callCpu.mjs [seconds per way]
 import { readFileSync, readdirSync } from "node:fs";
 import { execFileSync } from "node:child_process";
@@ -46,7 +47,7 @@ try {
   const page = await browser.newPage("/bench.html");
   const wasm = readFileSync(join(root, "test", "fixtures", "wasm", "tagged.wasm")).toString("base64");
   await page.evaluate((o) => window.bench.prepareCallLoop(o), { wasm });
-  for (const kind of ["bare", "plain", "tagged"]) {
+  for (const kind of ["bare", "floor", "plain", "tagged"]) {
     // Warm up first, so that the loop measures optimized code.
     await page.evaluate((o) => window.bench.callLoop(o), { kind, ms: 1500 });
     const before = cpuByThreadName();

@@ -25,17 +25,22 @@ average is printed above the table.
   (measured: the bare worker's own \`postMessage\` takes 14 µs inside a round trip against 2–4 µs in a
   loop), and whether a round trip pays it is the scheduler's choice: the same bare round trip takes
   25 µs or 100 µs depending on where its threads run. On one CPU every hop is a context switch, so
-  that row compares the work of both sides. Where that work goes (bench/browser/callCpu.mjs, CPU time
-  per call): the bare round trip 21 µs, a plain call through the product 28 µs, the tagged call 50 µs
-  (page 23, worker 24, V8's helper threads 3). Structured clone and \`postMessage\` are the largest
-  single items on both sides. The worker's own work for the tagged call (encode, write, compare the
-  watched 4 KiB, find where the results end, pack) takes about 9 µs, comparing 1.7 of them (a CPU
-  profile in a worker of the bench page); the page's unpacking, which encodes and decodes again to
-  label the regions, about 3. An answer that carries only what the page cannot derive (globals as
-  numbers, no export name, the read-back bytes unwrapped) made the tagged call 8% and a plain call 5%
-  cheaper, and finding where the results end instead of decoding them in the worker another 4% (both
-  measured with bench/browser/callAB.mjs against the revision before); flattening a tagged answer
-  further into one object gained 2%, within the noise.
+  that row compares the work of both sides. The row's floor: the tagged call's own request and answer
+  (recorded from its first call, exactly as they crossed), posted to the bare worker, which answers at
+  once with the answer it was given; so the messages' structured clone, both ways, and none of the
+  product's work. Where the time goes (bench/browser/callCpu.mjs, CPU time per call on one CPU, in one
+  run): the bare round trip 26 µs, the floor 43 µs (1.7×: 9 µs more on the page, 8 in the worker), a
+  plain call through the product 34 µs, the tagged call 65 µs (page 31, worker 31, V8's helper threads
+  3.5). So the messages alone take most of the 2× budget, and the product's work adds about 0.8× of the
+  bare round trip above them. That work in the worker (encode, write, compare the watched 4 KiB, find
+  where the results end, pack) takes about 9 µs of JavaScript, comparing 1.7 of them (a CPU profile in a
+  worker of the bench page); the page's unpacking, which encodes and decodes again to label the
+  regions, about 3. An answer that carries only what the page cannot derive (globals as numbers, no
+  export name, the read-back bytes unwrapped) made the tagged call 8% and a plain call 5% cheaper, and
+  finding where the results end instead of decoding them in the worker another 4% (both measured with
+  bench/browser/callAB.mjs against the revision before). Flattening a tagged answer further into one
+  object gained 2%, within the noise; the same messages as arrays without keys cost about 0.2× of the
+  bare round trip less than as objects (a stand-in worker, not kept), which would not reach 2× either.
 - **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
   stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five
   rows entered. Playwright clicks “Call”; the time runs from the click event's \`timeStamp\` to the
@@ -84,8 +89,8 @@ average is printed above the table.
   page's main thread for one scenario, and with \`--trace\` the timeline's main-thread and worker time by
   event; the profile is written to bench/.tmp/.
 - \`node bench/browser/callCpu.mjs [seconds]\`: CPU time per call of each Chromium thread, Chromium kept
-  to one CPU, for the bare round trip, a plain call through the product and the pipeline's tagged call
-  (Linux: /proc and \`taskset\`). Where the pipeline's time goes, side by side.
+  to one CPU, for the bare round trip, the pipeline's floor, a plain call through the product and the
+  pipeline's tagged call (Linux: /proc and \`taskset\`). Where the pipeline's time goes, side by side.
 - \`node bench/browser/callAB.mjs <revision> [rounds]\`: a change's before and after. The bench page of a
   git revision and that of the working tree run in one page of one Chromium kept to one CPU, and their
   call loops (tagged, plain, bare) take turns, so that both meet the same machine: between two separate

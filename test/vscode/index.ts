@@ -10,7 +10,9 @@ import * as util from "node:util";
 
 /** Runs the suite; resolves when every test passed, rejects otherwise. Writes the spec output and a final `N passed, N failed` line to `E2E_TEST_OUT` when set. */
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: "bdd", color: false, timeout: 60_000, reporter: "spec" });
+  // One retry, because a workbench on a busy machine can lose a race that a user would never see
+  // (a view not yet resolved, an editor still opening); a retried test is named in the report.
+  const mocha = new Mocha({ ui: "bdd", color: false, timeout: 60_000, reporter: "spec", retries: 1 });
   for (const file of fs.readdirSync(__dirname).sort()) {
     if (file.endsWith(".test.js")) mocha.addFile(path.join(__dirname, file));
   }
@@ -40,6 +42,9 @@ export function run(): Promise<void> {
         finish(runner.stats?.passes ?? 0, failures);
         if (failures > 0) reject(new Error(`${failures} tests failed.`));
         else resolve();
+      });
+      runner.on(Mocha.Runner.constants.EVENT_TEST_RETRY, (test: Mocha.Test, error: Error) => {
+        Base.consoleLog(`  retrying "${test.fullTitle()}" after: ${String(error?.message ?? error).split("\n")[0]}`);
       });
     } catch (error) {
       // A test file that throws while loading never reaches the run callback.

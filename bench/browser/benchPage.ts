@@ -123,7 +123,7 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
   return performance.now() - started;
 }
 
-/** What `bench.callLoop` runs: a product client and the bare worker, with the same module loaded. */
+/** What `bench.callLoop` runs: a product client and the bare worker with the same module loaded, and the floor's request. */
 let loopWorkers: Awaited<ReturnType<typeof prepareEcho>> | undefined;
 
 const bench = {

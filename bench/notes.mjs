@@ -11,7 +11,10 @@ of interleaved measurements, or a fresh page or process) gives one ratio; the ta
 those ratios with their min and max. Absolute times are context. Where a target is in milliseconds
 (UI, memory view, activation) the verdict is taken on the absolute value and the ratio is to one
 measured animation frame. The machine is shared (2 cores, other test suites running): the load
-average is printed above the table.
+average is printed above the table. Chromium runs headless with the flags of test/chromium.mjs, which
+also turn off the browser's own WebUI pages (the omnibox popup): headless Chromium loads them in the
+background whenever a page opens, a VS Code webview never runs them, and for about half a second they
+took CPU from the page under test (the memory view's first paint read 54 ms with them, 26 without).
 
 - **Call pipeline** (bench page, no UI): \`ReactorClient.call\` from webview/ui/reactorClient.ts to the
   worker built from webview/worker/main.ts exactly as scripts/build.mjs builds it, \`echo\` of

@@ -8,13 +8,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, normalize } from "node:path";
-import { chromium } from "playwright-core";
+import { chromiumPath } from "../../scripts/tools.mjs";
+import { launchChromium } from "../../test/chromium.mjs";
 import { benchDir, bundleForNode, bundleScript, root, tmpDir } from "../lib/bundle.mjs";
 
 const require = createRequire(import.meta.url);
-
-/** The harness's Chromium flags (kept in step with `chromiumArgs` in test/webview/harness.ts). */
-export const chromiumArgs = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 const types = { ".js": "text/javascript", ".css": "text/css", ".ttf": "font/ttf", ".map": "application/json", ".html": "text/html" };
 const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
@@ -89,15 +87,14 @@ export async function startBrowserBench({ oneCpu = false, before } = {}) {
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
   origin = `http://127.0.0.1:${server.address().port}`;
-  const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  let executablePath = chromiumPath;
+  let executablePath;
   if (oneCpu) {
     // Processes and threads inherit their affinity, so pinning the first pins them all.
     executablePath = join(tmpDir, "chromium-on-cpu0.sh");
     mkdirSync(tmpDir, { recursive: true });
-    writeFileSync(executablePath, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(chromiumPath)} "$@"\n`, { mode: 0o755 });
+    writeFileSync(executablePath, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(process.env.CHROMIUM_PATH ?? chromiumPath())} "$@"\n`, { mode: 0o755 });
   }
-  const browser = await chromium.launch({ executablePath, args: chromiumArgs });
+  const browser = await launchChromium({ executablePath });
   const errors = [];
   return {
     origin,

@@ -6,13 +6,10 @@
 // memory and of the detector's copy is backed by RAM). For each, a watched call that changes one
 // byte costs `collect` when the copy is kept, and `prepare` + `collect` after an unwatched call.
 //   node bench/node/compareKernels.mjs [MiB]
-import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
-import { chromiumArgs } from "../browser/server.mjs";
+import { launchChromium } from "../../test/chromium.mjs";
 import { root } from "../lib/bundle.mjs";
 
-const require = createRequire(import.meta.url);
-const { chromium } = require("playwright-core");
 const mib = Number(process.argv[2] ?? 256);
 
 const bundle = await esbuild.build({ entryPoints: ["webview/worker/changeDetector.ts"], absWorkingDir: root, bundle: true, format: "iife", globalName: "detection", target: "es2022", write: false });
@@ -43,7 +40,7 @@ onmessage = ({ data: { pages, isWritten, useKernel } }) => {
   postMessage({ engine: detector.engine, ...Object.fromEntries(Object.entries(runs).map(([key, list]) => [key, median(list)])) });
 };`;
 
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs });
+const browser = await launchChromium();
 try {
   const page = await browser.newPage();
   const pct = (setMs, ms) => `${((100 * setMs) / ms).toFixed(0)}%`;

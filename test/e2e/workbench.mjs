@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
 import { installExtension, startCodeServer, tailFile, testSettings } from "../../scripts/codeServer.mjs";
-import { chromiumPath, ensureTools } from "../../scripts/tools.mjs";
+import { ensureTools } from "../../scripts/tools.mjs";
+import { launchChromium } from "../chromium.mjs";
 
 /** The repository root. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -72,11 +72,7 @@ export async function useServer({ url, serverLog, installVsix = false, vsix = vs
 
 /** Launches Debian's chromium headless, with the flags these machines need (see platform.md). */
 export function launchBrowser() {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
+  return launchChromium();
 }
 
 /** A fresh context (its own storage, so no workbench state leaks between runs) and its page. */

@@ -7,11 +7,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { ByteRange } from "../../src/core/layout";
 import { contentSecurityPolicy } from "../../src/extension/html";
 import type { ChangeDetector } from "../../webview/worker/changeDetector";
-import { chromiumArgs } from "./harness";
+import { launchChromium } from "../chromium.mjs";
 
 const root = join(__dirname, "..", "..");
 
@@ -42,7 +42,7 @@ describe("webview: the change detector's kernel in Chromium", function () {
 
   before(async () => {
     script = await bundleDetector();
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs });
+    browser = await launchChromium();
     page = await browser.newPage();
     const origin = "http://detector.test";
     await page.route(`${origin}/`, (route) =>

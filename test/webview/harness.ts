@@ -7,24 +7,14 @@ import { createServer, type Server } from "node:http";
 import { readFileSync } from "node:fs";
 import { AddressInfo } from "node:net";
 import { join, normalize } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "../chromium.mjs";
 import { renderHtml } from "../../src/extension/html";
 import type { DidCallMessage, Settings, WebviewToHost } from "../../src/core/protocol";
 import { themeCss } from "./theme";
 
 const root = join(__dirname, "..", "..");
 
-/** Chromium's flags for this machine: headless, no sandbox as root, and no background traffic. */
-export const chromiumArgs = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // Records what the page posts to the "host", and keeps its state in sessionStorage so that a
 // reload finds it again, as VS Code's webview state does.
@@ -91,7 +81,7 @@ export async function startHarness(): Promise<Harness> {
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs });
+  const browser = await launchChromium();
   const requests: string[] = [];
   return {
     origin,

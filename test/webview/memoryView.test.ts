@@ -9,9 +9,9 @@ import { mkdirSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { ByteRange, Region } from "../../src/core/layout";
-import { chromiumArgs } from "./harness";
+import { launchChromium } from "../chromium.mjs";
 import { themeCss } from "./theme";
 import type { MemoryPageHooks } from "./memoryViewPage/main";
 import { fakeByte, known } from "./memoryViewPage/memories";
@@ -195,7 +195,7 @@ describe("webview: the memory view in Chromium", function () {
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: chromiumArgs });
+    browser = await launchChromium();
     mkdirSync(shots, { recursive: true });
   });
 

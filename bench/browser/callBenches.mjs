@@ -12,20 +12,26 @@ const ms = (v) => `${v < 1 ? v.toFixed(3) : v.toFixed(2)} ms`;
 const base64 = (path) => readFileSync(path).toString("base64");
 
 /**
- * Call pipeline of `echo` with five tagged arguments against a bare postMessage round trip calling
- * `echo`: in the browser as it runs, and again with the browser kept to one CPU (see `canPinToOneCpu`).
+ * Runs `rowsIn(browser, where)` in the browser as launched and again, where it can, in a Chromium kept
+ * to one CPU (see `canPinToOneCpu`): on this two-CPU machine, whether a round trip pays for waking a
+ * thread on the other CPU is the scheduler's choice, and on one CPU it never is.
  */
-export async function pipeline(ctx) {
-  const rows = [pipelineRow(await measurePipeline(ctx.browser, ctx.quick), "")];
+async function asLaunchedAndOnOneCpu(ctx, rowsIn) {
+  const rows = await rowsIn(ctx.browser, "");
   if (canPinToOneCpu) {
     const pinned = await startBrowserBench({ oneCpu: true });
     try {
-      rows.push(pipelineRow(await measurePipeline(pinned, ctx.quick), ", Chromium kept to one CPU"));
+      rows.push(...(await rowsIn(pinned, ", Chromium kept to one CPU")));
     } finally {
       await pinned.close();
     }
   }
   return rows;
+}
+
+/** Call pipeline of `echo` with five tagged arguments against a bare postMessage round trip calling `echo`. */
+export function pipeline(ctx) {
+  return asLaunchedAndOnOneCpu(ctx, async (browser, where) => [pipelineRow(await measurePipeline(browser, ctx.quick), where)]);
 }
 
 async function measurePipeline(browser, quick) {
@@ -55,21 +61,23 @@ export async function memorySize(ctx) {
   const smallPages = 16;
   const largePages = ctx.quick ? 64 : 16384;
   const wasm = base64(await writeMemoryModule(smallPages));
-  const page = await ctx.browser.newPage("/bench.html");
   const sizes = ctx.quick ? { rounds: 2, calls: 20, warmup: 5 } : { rounds: 7, calls: 200, warmup: 100 };
-  const result = await page.evaluate((o) => window.bench.memorySize(o), { wasm, largePages, ...sizes });
-  await page.close();
-  const label = (bytes) => (bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${bytes / 2 ** 20} MiB`);
-  return ["plain", "tagged"].map((kind) => {
-    const small = result.rounds.flatMap((r) => r[`${kind}Small`]);
-    const large = result.rounds.flatMap((r) => r[`${kind}Large`]);
-    return {
-      what: `Per-call cost, ${kind === "plain" ? "plain `add(2, 3)`" : "tagged `echo` (5 arguments)"}: ${label(result.sizes.large)} of linear memory`,
-      baseline: `the same call with ${label(result.sizes.small)} (another worker, interleaved)`,
-      ratios: result.rounds.map((r) => median(r[`${kind}Large`]) / median(r[`${kind}Small`])),
-      target: { op: "<=", value: 1.2, text: "≤ 1.2×" },
-      context: `${label(result.sizes.large)} ${ms(median(large))}, ${label(result.sizes.small)} ${ms(median(small))}`,
-    };
+  return asLaunchedAndOnOneCpu(ctx, async (browser, where) => {
+    const page = await browser.newPage("/bench.html");
+    const result = await page.evaluate((o) => window.bench.memorySize(o), { wasm, largePages, ...sizes });
+    await page.close();
+    const label = (bytes) => (bytes >= 2 ** 30 ? `${bytes / 2 ** 30} GiB` : `${bytes / 2 ** 20} MiB`);
+    return ["plain", "tagged"].map((kind) => {
+      const small = result.rounds.flatMap((r) => r[`${kind}Small`]);
+      const large = result.rounds.flatMap((r) => r[`${kind}Large`]);
+      return {
+        what: `Per-call cost, ${kind === "plain" ? "plain `add(2, 3)`" : "tagged `echo` (5 arguments)"}: ${label(result.sizes.large)} of linear memory${where}`,
+        baseline: `the same call with ${label(result.sizes.small)} (another worker, interleaved)`,
+        ratios: result.rounds.map((r) => median(r[`${kind}Large`]) / median(r[`${kind}Small`])),
+        target: { op: "<=", value: 1.2, text: "≤ 1.2×" },
+        context: `${label(result.sizes.large)} ${ms(median(large))}, ${label(result.sizes.small)} ${ms(median(small))}`,
+      };
+    });
   });
 }
 

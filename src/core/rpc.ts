@@ -129,29 +129,38 @@ export type TransferOf = (result: unknown) => ArrayBuffer[];
 
 /**
  * Creates the answering side of a channel: feed it each request; it answers every one, with
- * `ok: false` when the method is unknown or its handler throws.
+ * `ok: false` when the method is unknown or its handler throws. A handler that returns a plain
+ * value is answered at once, in the same task: awaiting it would cost a promise and a microtask on
+ * every call.
  */
 export function serveRpc<T extends RequestTable<T>>(
   handlers: Handlers<T>,
   post: Post,
   transferOf: TransferOf = () => [],
-): (request: RpcRequest) => Promise<void> {
-  return async (request) => {
-    let response: RpcResponse;
+): (request: RpcRequest) => Promise<void> | void {
+  const fail = (id: number, error: WireError) => post({ kind: "response", id, ok: false, error } satisfies RpcResponse);
+  return (request) => {
+    const { id } = request;
     const handler = Object.prototype.hasOwnProperty.call(handlers, request.method)
       ? handlers[request.method as keyof T]
       : undefined;
-    if (!handler) {
-      response = { kind: "response", id: request.id, ok: false, error: { name: "UnknownMethod", message: `Unknown request "${request.method}".` } };
-    } else {
+    if (!handler) return fail(id, { name: "UnknownMethod", message: `Unknown request "${request.method}".` });
+    // A result that cannot be cloned must fail its request, not leave it unanswered.
+    const answer = (result: unknown) => {
       try {
-        const progress = (value: unknown) => post({ kind: "progress", id: request.id, value } satisfies RpcResponse, transferOf(value));
-        const result = await handler(request.params as never, progress as never);
-        response = { kind: "response", id: request.id, ok: true, result };
+        post({ kind: "response", id, ok: true, result } satisfies RpcResponse, transferOf(result));
       } catch (thrown) {
-        response = { kind: "response", id: request.id, ok: false, error: toWireError(thrown) };
+        fail(id, toWireError(thrown));
       }
+    };
+    let result: unknown;
+    try {
+      const progress = (value: unknown) => post({ kind: "progress", id, value } satisfies RpcResponse, transferOf(value));
+      result = handler(request.params as never, progress as never);
+    } catch (thrown) {
+      return fail(id, toWireError(thrown));
     }
-    post(response, response.ok ? transferOf(response.result) : []);
+    if (result instanceof Promise) return result.then(answer, (thrown: unknown) => fail(id, toWireError(thrown)));
+    answer(result);
   };
 }

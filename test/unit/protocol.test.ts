@@ -99,6 +99,28 @@ describe("rpc: every request is answered", () => {
     await assert.rejects(pending, { name: "Terminated" });
   });
 
+  it("answers a handler's plain value in the same task, and a promise once it settles", () => {
+    const posted: RpcResponse[] = [];
+    const serve = serveRpc<Table>({ now: () => 1, later: async () => 2 }, (response) => posted.push(response as RpcResponse));
+    assert.equal(serve({ kind: "request", id: 1, method: "now", params: undefined }), undefined);
+    assert.deepEqual(posted, [{ kind: "response", id: 1, ok: true, result: 1 }]);
+    const later = serve({ kind: "request", id: 2, method: "later", params: undefined });
+    assert.ok(later instanceof Promise);
+    assert.equal(posted.length, 1);
+    return later.then(() => assert.deepEqual(posted[1], { kind: "response", id: 2, ok: true, result: 2 }));
+  });
+
+  it("fails a request whose result cannot be posted, instead of leaving it unanswered", () => {
+    const posted: RpcResponse[] = [];
+    const serve = serveRpc<Table>({ fn: () => () => 1 }, (response) => {
+      // As postMessage does with a function: the structured clone refuses it.
+      if ((response as { result?: unknown }).result instanceof Function) throw new DOMException("could not be cloned", "DataCloneError");
+      posted.push(response as RpcResponse);
+    });
+    serve({ kind: "request", id: 7, method: "fn", params: undefined });
+    assert.deepEqual(posted, [{ kind: "response", id: 7, ok: false, error: { name: "DataCloneError", message: "could not be cloned" } }]);
+  });
+
   it("fails the caller when the message cannot be posted", async () => {
     const client = createRpcClient<{ x: { params: unknown; result: unknown } }>(() => {
       throw new Error("DataCloneError");

@@ -32,9 +32,9 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
   (recorded from its first call, exactly as they crossed), posted to the bare worker, which answers at
   once with the answer it was given; so the messages' structured clone, both ways, and none of the
   product's work. Where the time goes (bench/browser/callCpu.mjs, CPU time per call on one CPU, in one
-  run): the bare round trip 26 µs, the floor 43 µs (1.7×: 9 µs more on the page, 8 in the worker), a
-  plain call through the product 34 µs, the tagged call 65 µs (page 31, worker 31, V8's helper threads
-  3.5). So the messages alone take most of the 2× budget, and the product's work adds about 0.8× of the
+  run): the bare round trip 21 µs, the floor 36 µs (1.7×: 8 µs more on the page, 7 in the worker), a
+  plain call through the product 28 µs, the tagged call 50 µs (page 23, worker 24, V8's helper threads
+  3). So the messages alone take most of the 2× budget, and the product's work adds about 0.65× of the
   bare round trip above them. That work in the worker (encode, write, compare the watched 4 KiB, find
   where the results end, pack) takes about 9 µs of JavaScript, comparing 1.7 of them (a CPU profile in a
   worker of the bench page); the page's unpacking, which encodes and decodes again to label the
@@ -42,7 +42,8 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
   export name, the read-back bytes unwrapped) made the tagged call 8% and a plain call 5% cheaper, and
   finding where the results end instead of decoding them in the worker another 4% (both measured with
   bench/browser/callAB.mjs against the revision before). Flattening a tagged answer further into one
-  object gained 2%, within the noise; the same messages as arrays without keys cost about 0.2× of the
+  object gained 2%, within the noise. Answering a handler's plain value in the same task (no promise,
+  no microtask) and posting without empty transfer lists made the tagged call another 4% cheaper; the same messages as arrays without keys cost about 0.2× of the
   bare round trip less than as objects (a stand-in worker, not kept), which would not reach 2× either.
 - **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
   stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five

@@ -36,7 +36,7 @@ export function pipeline(ctx) {
 
 async function measurePipeline(browser, quick) {
   const page = await browser.newPage("/bench.html");
-  const sizes = quick ? { rounds: 2, calls: 20, warmup: 10 } : { rounds: 7, calls: 300, warmup: 200 };
+  const sizes = quick ? { rounds: 2, calls: 20, block: 10, warmup: 10 } : { rounds: 7, calls: 300, block: 10, warmup: 200 };
   const wasm = base64(join(root, "test", "fixtures", "wasm", "tagged.wasm"));
   const result = await page.evaluate((o) => window.bench.pipeline(o), { wasm, ...sizes });
   await page.close();
@@ -52,7 +52,7 @@ function pipelineRow(result, where) {
     baseline: "bare postMessage round trip to a worker calling `echo` (no encoding)",
     ratios,
     target: { op: "<=", value: 2, text: "≤ 2× at the median" },
-    context: `product ${ms(median(all("productMs")))} (p95 ${ms(percentile(all("productMs"), 95))}), bare ${ms(median(all("baselineMs")))}; the tagged call's request and answer alone, through the bare worker answering at once, ${ms(median(all("floorMs")))} (${median(result.rounds.map((r) => median(r.floorMs) / median(r.baselineMs))).toFixed(2)}× bare); split: the same export called plainly through the product ${ms(median(all("plainMs")))}, the worker's own time for the tagged call ${ms(median(all("workerMs")))}; ${result.sizes.rounds}×${result.sizes.calls} calls each, interleaved`,
+    context: `per call: product ${ms(median(all("productMs")))}, bare ${ms(median(all("baselineMs")))}; the tagged call's request and answer alone, through the bare worker answering at once, ${ms(median(all("floorMs")))} (${median(result.rounds.map((r) => median(r.floorMs) / median(r.baselineMs))).toFixed(2)}× bare); split: the same export called plainly through the product ${ms(median(all("plainMs")))}, the worker's own time for the tagged call ${ms(median(all("workerMs")))}; ${result.sizes.rounds}×${result.sizes.calls} calls each, interleaved in timed blocks of ${result.sizes.block}`,
   };
 }
 

@@ -72,7 +72,7 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
   function names.
 - **Per-call cost on 1 GiB**: two product workers with the module of bench/genMemoryModule.mjs (WAT via
   npm \`wabt\`), one grown to 1 GiB by its \`grow\` export through the product's \`call\`; plain
-  \`add(2, 3)\` and tagged \`echo\` alternate between them. Like the pipeline, the rows run in Chromium
+  \`add(2, 3)\` and tagged \`echo\` alternate between them, in timed blocks of 10 calls. Like the pipeline, the rows run in Chromium
   as launched and again kept to one CPU: with two workers on two CPUs, one of them can be the one whose
   thread sleeps on the other CPU, and then its calls pay the wake-up whatever the size of its memory
   (a full run read 1.79× for plain calls as launched, where runs of this row alone read 0.97–1.00×).

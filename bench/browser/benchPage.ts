@@ -117,10 +117,15 @@ async function call(client: ReactorClient, exportName: string, convention: Conve
   return result.outcome;
 }
 
-async function timed(run: () => Promise<unknown>): Promise<number> {
+/**
+ * The time per call of `block` calls of `once` in a row, timed whole: in a cross-origin isolated
+ * page performance.now() ticks in 5 µs, a quarter of a bare round trip on one CPU, so single calls
+ * would measure the clock's steps more than the calls.
+ */
+async function perCall(block: number, once: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
-  await run();
-  return performance.now() - started;
+  for (let i = 0; i < block; i++) await once();
+  return (performance.now() - started) / block;
 }
 
 /** What `bench.callLoop` runs: a product client and the bare worker with the same module loaded, and the floor's request. */
@@ -150,12 +155,7 @@ const bench = {
     return calls;
   },
 
-  /**
-   * The call pipeline of a tagged call against a bare round trip that calls the same export. The
-   * ways take turns in blocks of `block` calls, each block timed whole: in a cross-origin isolated
-   * page performance.now() ticks in 5 µs, a quarter of a bare round trip on one CPU, so single
-   * calls would measure the clock's steps more than the calls.
-   */
+  /** The call pipeline of a tagged call against a bare round trip that calls the same export; the ways take turns in blocks of `block` calls. */
   async pipeline(options: { wasm: string; rounds: number; calls: number; block: number; warmup: number }) {
     const { product, baseline, request, decodedResults } = await prepareEcho(fromBase64(options.wasm));
     const plainEcho: ConventionCall = { convention: "plain", args: [] };
@@ -172,11 +172,7 @@ const bench = {
     for (let r = 0; r < options.rounds; r++) {
       const round: Record<keyof typeof ways | "workerMs", number[]> = { productMs: [], baselineMs: [], plainMs: [], floorMs: [], workerMs: [] };
       for (let b = 0; b < options.calls / options.block; b++) {
-        for (const [key, once] of Object.entries(ways) as [keyof typeof ways, () => Promise<unknown>][]) {
-          const started = performance.now();
-          for (let i = 0; i < options.block; i++) await once();
-          round[key].push((performance.now() - started) / options.block);
-        }
+        for (const [key, once] of Object.entries(ways) as [keyof typeof ways, () => Promise<unknown>][]) round[key].push(await perCall(options.block, once));
         // The worker's own time of the block's last tagged call.
         round.workerMs.push(workerMs);
       }
@@ -188,7 +184,7 @@ const bench = {
   },
 
   /** The same calls on a memory of `smallPages` pages and on one grown to `largePages` pages. */
-  async memorySize(options: { wasm: string; largePages: number; rounds: number; calls: number; warmup: number }) {
+  async memorySize(options: { wasm: string; largePages: number; rounds: number; calls: number; block: number; warmup: number }) {
     const bytes = fromBase64(options.wasm);
     const small = new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__));
     const large = new ReactorClient(blobWorkerFactory(__PRODUCT_WORKER__));
@@ -202,11 +198,11 @@ const bench = {
     const rounds = [];
     for (let r = 0; r < options.rounds; r++) {
       const ms: Record<string, number[]> = { plainSmall: [], plainLarge: [], taggedSmall: [], taggedLarge: [] };
-      for (let i = 0; i < options.calls; i++) {
+      for (let b = 0; b < options.calls / options.block; b++) {
         // Alternated, so that drift in the machine hits both sizes alike.
         for (const [kind, [name, args]] of Object.entries(kinds)) {
-          ms[`${kind}Small`]!.push(await timed(() => call(small, name, args)));
-          ms[`${kind}Large`]!.push(await timed(() => call(large, name, args)));
+          ms[`${kind}Small`]!.push(await perCall(options.block, () => call(small, name, args)));
+          ms[`${kind}Large`]!.push(await perCall(options.block, () => call(large, name, args)));
         }
       }
       rounds.push(ms);

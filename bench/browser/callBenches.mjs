@@ -61,7 +61,7 @@ export async function memorySize(ctx) {
   const smallPages = 16;
   const largePages = ctx.quick ? 64 : 16384;
   const wasm = base64(await writeMemoryModule(smallPages));
-  const sizes = ctx.quick ? { rounds: 2, calls: 20, warmup: 5 } : { rounds: 7, calls: 200, warmup: 100 };
+  const sizes = ctx.quick ? { rounds: 2, calls: 20, block: 10, warmup: 5 } : { rounds: 7, calls: 200, block: 10, warmup: 100 };
   return asLaunchedAndOnOneCpu(ctx, async (browser, where) => {
     const page = await browser.newPage("/bench.html");
     const result = await page.evaluate((o) => window.bench.memorySize(o), { wasm, largePages, ...sizes });
@@ -75,7 +75,7 @@ export async function memorySize(ctx) {
         baseline: `the same call with ${label(result.sizes.small)} (another worker, interleaved)`,
         ratios: result.rounds.map((r) => median(r[`${kind}Large`]) / median(r[`${kind}Small`])),
         target: { op: "<=", value: 1.2, text: "≤ 1.2×" },
-        context: `${label(result.sizes.large)} ${ms(median(large))}, ${label(result.sizes.small)} ${ms(median(small))}`,
+        context: `per call: ${label(result.sizes.large)} ${ms(median(large))}, ${label(result.sizes.small)} ${ms(median(small))}; ${sizes.rounds}×${sizes.calls} calls each, interleaved in timed blocks of ${sizes.block}`,
       };
     });
   });

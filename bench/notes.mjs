@@ -24,7 +24,7 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
   blocks of 10 calls, each block timed whole: the page is cross-origin isolated, where
   \`performance.now()\` ticks in 5 µs (100 µs otherwise), a quarter of a bare round trip on one CPU.
   Timed call by call, the medians moved in those steps, and the one-CPU row read 2.00–2.43× across
-  runs where blocks read 2.56–2.59× (the CPU split below agrees with blocks). The row
+  runs where blocks read 2.56–2.68× (the CPU split below agrees with blocks). The row
   runs twice: in Chromium as launched, and in a second Chromium kept to CPU 0 with \`taskset\`. On this
   two-CPU virtual machine, posting to a sleeping thread on the other CPU costs tens of microseconds
   (measured: the bare worker's own \`postMessage\` takes 14 µs inside a round trip against 2–4 µs in a

@@ -15,7 +15,6 @@ import { join, resolve } from "node:path";
 import { format } from "node:util";
 import {
   InfraError,
-  launchBrowser,
   logger,
   newPage,
   parseCommonArgs,
@@ -27,6 +26,7 @@ import {
   workbenchUrl,
   writeSummary,
 } from "./workbench.mjs";
+import { launchChromium } from "../chromium.mjs";
 
 const args = parseCommonArgs({
   results: { type: "string" },
@@ -115,7 +115,7 @@ async function main() {
   });
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(consoleLogFile, "");
-  const browser = await launchBrowser();
+  const browser = await launchChromium();
   let code;
   let exthostLines = [];
   try {

@@ -7,8 +7,9 @@
 // With --url, the server must already have dist/wasi-reactor-explorer.vsix installed; without
 // it, this starts its own code-server and installs the .vsix (run `npm run package` first). The
 // Restricted Mode case always starts a second one of its own, with workspace trust on.
-// Each case gets a fresh browser context; a case is retried only when the environment failed
-// (InfraError: workbench or palette too slow), never when an assertion failed. Ends with a line
+// Each case gets a fresh browser context; a case is retried when the environment failed
+// (InfraError: workbench or palette too slow), and once when an assertion failed, which is then
+// reported as flaky with what the failed attempt saw. Ends with a line
 // `N passed, N failed`, and writes { passed, failed, pending } to TEST_SUMMARY_FILE when set.
 import { join } from "node:path";
 import {
@@ -16,7 +17,6 @@ import {
   closeNotificationCenter,
   editorPart,
   InfraError,
-  launchBrowser,
   logger,
   newPage,
   parseCommonArgs,
@@ -35,6 +35,7 @@ import {
   workbenchUrl,
   writeSummary,
 } from "./workbench.mjs";
+import { launchChromium } from "../chromium.mjs";
 import { enterTaggedRows } from "../workedExample.mjs";
 
 const args = parseCommonArgs({ grep: { type: "string" }, vsix: { type: "string" } });
@@ -481,7 +482,7 @@ async function runCase(browser, server, testCase) {
 async function main() {
   const selected = cases.filter((c) => !args.grep || c.name.includes(args.grep));
   const server = await useServer({ url: args.url, serverLog: args["server-log"], installVsix: true, vsix: args.vsix });
-  const browser = await launchBrowser();
+  const browser = await launchChromium();
   const failures = [];
   const flaky = [];
   try {

@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { installExtension, startCodeServer, tailFile, testSettings } from "../../scripts/codeServer.mjs";
 import { ensureTools } from "../../scripts/tools.mjs";
-import { launchChromium } from "../chromium.mjs";
 
 /** The repository root. */
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -68,11 +67,6 @@ export async function useServer({ url, serverLog, installVsix = false, vsix = vs
     throw error;
   }
   return { url: server.url, logTail: server.logTail, close: () => server.stop() };
-}
-
-/** Launches Debian's chromium headless, with the flags these machines need (see platform.md). */
-export function launchBrowser() {
-  return launchChromium();
 }
 
 /** A fresh context (its own storage, so no workbench state leaks between runs) and its page. */

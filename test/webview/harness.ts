@@ -15,7 +15,6 @@ import { themeCss } from "./theme";
 
 const root = join(__dirname, "..", "..");
 
-
 // Records what the page posts to the "host", and keeps its state in sessionStorage so that a
 // reload finds it again, as VS Code's webview state does.
 const stub = `

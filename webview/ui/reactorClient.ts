@@ -45,7 +45,7 @@ export class ReactorClient {
 
   private start(): void {
     const worker = this.createWorker();
-    const rpc = createRpcClient<WorkerRequests>((message, transfer) => (transfer ? worker.postMessage(message, transfer) : worker.postMessage(message)));
+    const rpc = createRpcClient<WorkerRequests>((message, transfer) => (transfer?.length ? worker.postMessage(message, transfer) : worker.postMessage(message)));
     worker.onmessage = (event: MessageEvent<unknown>) => {
       if (!rpc.handleResponse(event.data)) console.warn("wasi-reactor page: dropped an unexpected message from the worker", event.data);
     };

@@ -363,13 +363,12 @@ uiCase("opens a module through Browse… when the workspace has none", async (t)
   // then with the workspace, and an update that lands while the path is being typed can keep its
   // own text in front of ours. So wait until it shows the workspace, and type the path again
   // until the fixtures are listed.
-  const dialogRow = (name) => t.page.locator(".quick-input-widget .monaco-list-row", { hasText: name }).first();
   const workspace = `${join(projectRoot, "test/fixtures/src")}/`;
   await t.page.waitForFunction((expected) => document.querySelector(".quick-input-widget input")?.value === expected, workspace, { timeout: 20_000 }).catch(async () => {
     throw new InfraError(`the open dialog never showed the workspace ${workspace} (20s); it shows ${JSON.stringify(await input.inputValue())}`);
   });
   const path = `${fixtures}/`;
-  const file = dialogRow("counter.wasm");
+  const file = t.page.locator(".quick-input-widget .monaco-list-row", { hasText: "counter.wasm" }).first();
   for (let typed = 1; ; typed++) {
     await input.fill(path);
     const listed = await file.waitFor({ state: "visible", timeout: 10_000 }).then(() => true, () => false);

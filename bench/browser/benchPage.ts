@@ -89,8 +89,9 @@ function capturingClient(): { client: ReactorClient; capture(): Promise<{ reques
 
 /**
  * A product client and the bare worker with the module loaded, after one tagged call of `echo`
- * through the product (how many results it decoded), whose request the bare worker then answers
- * with the product's answer: the floor.
+ * through the product (how many results it decoded), and the ways to call `echo`: bare, the floor
+ * (the bare worker answers that call's request with that call's answer: the messages alone),
+ * plainly through the product, and tagged through the product.
  */
 async function prepareEcho(bytes: Uint8Array) {
   const { client: product, capture } = capturingClient();
@@ -102,7 +103,14 @@ async function prepareEcho(bytes: Uint8Array) {
   const decodedResults = first.memory?.decoded?.convention === "tagged" ? first.memory.decoded.values.length : -1;
   const { request, answer } = await captured;
   await baseline.keep(answer);
-  return { product, baseline, request, decodedResults };
+  const plainEcho: ConventionCall = { convention: "plain", args: [] };
+  const ways = {
+    bare: () => baseline.call("echo"),
+    floor: () => baseline.echoRequest(request),
+    plain: () => call(product, "echo", plainEcho),
+    tagged: () => call(product, "echo", fiveTaggedArgs),
+  };
+  return { product, baseline, ways, decodedResults };
 }
 
 /** Loads a copy of `bytes`: the client transfers what it is given. */
@@ -128,7 +136,7 @@ async function perCall(block: number, once: () => Promise<unknown>): Promise<num
   return (performance.now() - started) / block;
 }
 
-/** What `bench.callLoop` runs: a product client and the bare worker with the same module loaded, and the floor's request. */
+/** What `bench.callLoop` runs. */
 let loopWorkers: Awaited<ReturnType<typeof prepareEcho>> | undefined;
 
 const bench = {
@@ -140,15 +148,7 @@ const bench = {
   /** Calls `echo` one way (`floor`: the tagged call's messages alone), one call after another, for `ms` milliseconds; returns how many calls ran. */
   async callLoop(options: { kind: "bare" | "floor" | "plain" | "tagged"; ms: number }) {
     if (!loopWorkers) throw new Error("prepareCallLoop first");
-    const { product, baseline, request } = loopWorkers;
-    const plainEcho: ConventionCall = { convention: "plain", args: [] };
-    const ways = {
-      bare: () => baseline.call("echo"),
-      floor: () => baseline.echoRequest(request),
-      plain: () => call(product, "echo", plainEcho),
-      tagged: () => call(product, "echo", fiveTaggedArgs),
-    };
-    const once = ways[options.kind];
+    const once = loopWorkers.ways[options.kind];
     const end = performance.now() + options.ms;
     let calls = 0;
     for (; performance.now() < end; calls++) await once();
@@ -157,15 +157,14 @@ const bench = {
 
   /** The call pipeline of a tagged call against a bare round trip that calls the same export; the ways take turns in blocks of `block` calls. */
   async pipeline(options: { wasm: string; rounds: number; calls: number; block: number; warmup: number }) {
-    const { product, baseline, request, decodedResults } = await prepareEcho(fromBase64(options.wasm));
-    const plainEcho: ConventionCall = { convention: "plain", args: [] };
+    const { product, baseline, ways: echo, decodedResults } = await prepareEcho(fromBase64(options.wasm));
     let workerMs = 0;
     const ways = {
-      productMs: async () => (workerMs = (await call(product, "echo", fiveTaggedArgs)).durationMs),
-      baselineMs: () => baseline.call("echo"),
+      productMs: async () => (workerMs = (await echo.tagged()).durationMs),
+      baselineMs: echo.bare,
       // Context for the split of the cost: the same export called plainly through the product, and the messages alone.
-      plainMs: () => call(product, "echo", plainEcho),
-      floorMs: () => baseline.echoRequest(request),
+      plainMs: echo.plain,
+      floorMs: echo.floor,
     };
     for (let i = 0; i < options.warmup; i++) for (const once of Object.values(ways)) await once();
     const rounds = [];

@@ -21,7 +21,12 @@ export const chromiumArgs = [
   "--disable-features=PreloadTopChromeWebUI,WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup",
 ];
 
-/** Launches chromium with these flags; `CHROMIUM_PATH` or `executablePath` (a wrapper, say) says where it is. */
+/** Where chromium is: `CHROMIUM_PATH` when set, else Debian's. */
+export function chromiumExecutable() {
+  return process.env.CHROMIUM_PATH ?? chromiumPath();
+}
+
+/** Launches chromium with these flags; `executablePath` (a wrapper, say) replaces `chromiumExecutable()`. */
 export function launchChromium({ executablePath } = {}) {
-  return chromium.launch({ executablePath: executablePath ?? process.env.CHROMIUM_PATH ?? chromiumPath(), args: chromiumArgs });
+  return chromium.launch({ executablePath: executablePath ?? chromiumExecutable(), args: chromiumArgs });
 }

@@ -8,8 +8,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, normalize } from "node:path";
-import { chromiumPath } from "../../scripts/tools.mjs";
-import { launchChromium } from "../../test/chromium.mjs";
+import { chromiumExecutable, launchChromium } from "../../test/chromium.mjs";
 import { benchDir, bundleForNode, bundleScript, root, tmpDir } from "../lib/bundle.mjs";
 
 const require = createRequire(import.meta.url);
@@ -92,7 +91,7 @@ export async function startBrowserBench({ oneCpu = false, before } = {}) {
     // Processes and threads inherit their affinity, so pinning the first pins them all.
     executablePath = join(tmpDir, "chromium-on-cpu0.sh");
     mkdirSync(tmpDir, { recursive: true });
-    writeFileSync(executablePath, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(process.env.CHROMIUM_PATH ?? chromiumPath())} "$@"\n`, { mode: 0o755 });
+    writeFileSync(executablePath, `#!/bin/sh\nexec taskset -c 0 ${JSON.stringify(chromiumExecutable())} "$@"\n`, { mode: 0o755 });
   }
   const browser = await launchChromium({ executablePath });
   const errors = [];

@@ -19,34 +19,37 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
 - **Call pipeline** (bench page, no UI): \`ReactorClient.call\` from webview/ui/reactorClient.ts to the
   worker built from webview/worker/main.ts exactly as scripts/build.mjs builds it, \`echo\` of
   test/fixtures/wasm/tagged.wasm with the five arguments of the convention's worked example, full-memory
-  change detection off. Baseline: a bare worker (bench/browser/baselineWorker.ts) with the same module,
-  one \`postMessage\` that calls \`exports.echo()\` and posts the number back. The ways take turns in
-  blocks of 10 calls, each block timed whole: the page is cross-origin isolated, where
-  \`performance.now()\` ticks in 5 µs (100 µs otherwise), a quarter of a bare round trip on one CPU.
-  Timed call by call, the medians moved in those steps, and the one-CPU row read 2.00–2.43× across
-  runs where blocks read 2.56–2.68× (the CPU split below agrees with blocks). The row
-  runs twice: in Chromium as launched, and in a second Chromium kept to CPU 0 with \`taskset\`. On this
-  two-CPU virtual machine, posting to a sleeping thread on the other CPU costs tens of microseconds
-  (measured: the bare worker's own \`postMessage\` takes 14 µs inside a round trip against 2–4 µs in a
-  loop), and whether a round trip pays it is the scheduler's choice: the same bare round trip takes
-  25 µs or 100 µs depending on where its threads run. On one CPU every hop is a context switch, so
-  that row compares the work of both sides. The row's floor: the tagged call's own request and answer
-  (recorded from its first call, exactly as they crossed), posted to the bare worker, which answers at
-  once with the answer it was given; so the messages' structured clone, both ways, and none of the
-  product's work. Where the time goes (bench/browser/callCpu.mjs, CPU time per call on one CPU, in one
-  run): the bare round trip 21 µs, the floor 36 µs (1.7×: 8 µs more on the page, 7 in the worker), a
-  plain call through the product 28 µs, the tagged call 50 µs (page 23, worker 24, V8's helper threads
-  3). So the messages alone take most of the 2× budget, and the product's work adds about 0.65× of the
-  bare round trip above them. That work in the worker (encode, write, compare the watched 4 KiB, find
-  where the results end, pack) takes about 9 µs of JavaScript, comparing 1.7 of them (a CPU profile in a
-  worker of the bench page); the page's unpacking, which encodes and decodes again to label the
-  regions, about 3. An answer that carries only what the page cannot derive (globals as numbers, no
-  export name, the read-back bytes unwrapped) made the tagged call 8% and a plain call 5% cheaper, and
-  finding where the results end instead of decoding them in the worker another 4% (both measured with
-  bench/browser/callAB.mjs against the revision before). Flattening a tagged answer further into one
-  object gained 2%, within the noise. Answering a handler's plain value in the same task (no promise,
-  no microtask) and posting without empty transfer lists made the tagged call another 4% cheaper; the same messages as arrays without keys cost about 0.2× of the
-  bare round trip less than as objects (a stand-in worker, not kept), which would not reach 2× either.
+  change detection off. Baseline: one \`postMessage\` to the same worker thread, which calls
+  \`exports.echo()\` of the product's own instance and posts the number back (bench/browser/probeWorker.ts
+  adds it beside the unchanged product worker; the product's messages pass one \`switch\` more, so the
+  ratio errs against the product). Baseline and product share one thread on purpose: on this two-CPU
+  virtual machine, posting to a sleeping thread on the other CPU costs tens of microseconds, and with
+  the baseline in a second worker, the scheduler put the two workers apart: in one launch the bare
+  round trip took 37 µs against the product's 170 µs (4.69×), in the next 111 µs against 172 µs
+  (1.52×). On one thread, four launches in a row read 1.52–1.60×. The ways take turns in blocks of 10
+  calls, each block timed whole: the page is cross-origin isolated, where \`performance.now()\` ticks
+  in 5 µs (100 µs otherwise), a quarter of a bare round trip on one CPU; timed call by call, the
+  medians moved in those steps. The row runs twice: in Chromium as launched, where the page and its
+  worker run on the two CPUs and each hop wakes the other, and in a second Chromium kept to CPU 0 with
+  \`taskset\`, where each hop is a context switch and the row compares the work of both sides alone. The
+  row's floor: the tagged call's own request and answer (recorded from its first call, exactly as they
+  crossed), posted to the same worker, which answers at once with the answer it was given; so the
+  messages' structured clone, both ways, and none of the product's work. Where the time goes
+  (bench/browser/callCpu.mjs, CPU time per call on one CPU, in one run): the bare round trip 21 µs, the
+  floor 36 µs (1.7×: 8 µs more on the page, 7 in the worker), a plain call through the product 28 µs,
+  the tagged call 50 µs (page 23, worker 24, V8's helper threads 3). So on one CPU the messages alone
+  take most of the 2× budget, and the product's work adds about 0.65× of the bare round trip above
+  them. That work in the worker (encode, write, compare the watched 4 KiB, find where the results end,
+  pack) takes about 9 µs of JavaScript, comparing 1.7 of them (a CPU profile in a worker of the bench
+  page); the page's unpacking, which encodes and decodes again to label the regions, about 3. An answer
+  that carries only what the page cannot derive (globals as numbers, no export name, the read-back
+  bytes unwrapped) made the tagged call 8% and a plain call 5% cheaper, and finding where the results
+  end instead of decoding them in the worker another 4% (both measured with bench/browser/callAB.mjs
+  against the revision before). Flattening a tagged answer further into one object gained 2%, within
+  the noise. Answering a handler's plain value in the same task (no promise, no microtask) and posting
+  without empty transfer lists made the tagged call another 4% cheaper; the same messages as arrays
+  without keys cost about 0.2× of the bare round trip less than as objects (a stand-in worker, not
+  kept), which would not reach 2× on one CPU either.
 - **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
   stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five
   rows entered. Playwright clicks “Call”; the time runs from the click event's \`timeStamp\` to the
@@ -72,12 +75,13 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
   function names.
 - **Per-call cost on 1 GiB**: two product workers with the module of bench/genMemoryModule.mjs (WAT via
   npm \`wabt\`), one grown to 1 GiB by its \`grow\` export through the product's \`call\`; plain
-  \`add(2, 3)\` and tagged \`echo\` alternate between them, in timed blocks of 10 calls. Like the pipeline, the rows run in Chromium
-  as launched and again kept to one CPU: with two workers on two CPUs, one of them can be the one whose
-  thread sleeps on the other CPU, and then its calls pay the wake-up whatever the size of its memory
-  (a full run read 1.79× for plain calls as launched, where runs of this row alone read 0.97–1.00×).
+  \`add(2, 3)\` and tagged \`echo\` alternate between them, in timed blocks of 10 calls. The rows run in
+  Chromium as launched and again kept to one CPU: with two workers on two CPUs, one of them can be the
+  one whose thread sleeps on the other CPU, and then its calls pay the wake-up whatever the size of its
+  memory (a full run read 1.79× for plain calls as launched, where runs of this row alone read
+  0.97–1.00×).
 - **Change detection**: the product worker plus a side channel (bench/browser/probeWorker.ts: the
-  unchanged product worker, and a \`MessagePort\` request that times \`Uint8Array.prototype.set\` of the
+  unchanged product worker, and a \`copy\` request with a \`MessagePort\` that times \`Uint8Array.prototype.set\` of the
   live memory into a warmed buffer). Memory is grown to 256 MiB and \`fill\` writes every byte first,
   so that no page is an untouched zero page (those cost either side almost nothing). Detection time =
   the worker's own \`durationMs\` of a watched call minus that of the same call unwatched (\`poke\`

@@ -1,16 +1,16 @@
 /**
  * The bench page's script: drives the product's worker through the product's own client
- * (webview/ui/reactorClient.ts) without the rest of the UI, next to the bare baseline worker, and
- * times everything in the page with performance.now(). bench/browser/*.mjs call it through
+ * (webview/ui/reactorClient.ts) without the rest of the UI, with the baselines on the same worker
+ * thread (probeWorker.ts), and times everything in the page with performance.now(). bench/browser/*.mjs call it through
  * `window.bench`; loops run here, so no Playwright round trip is ever inside a measurement.
  */
 import { ReactorClient, blobWorkerFactory } from "../../webview/ui/reactorClient";
 import type { ConventionCall } from "../../src/core/protocol";
 import { workedExampleArgs } from "../../test/workedExample.mjs";
+import type { ProbeMessage } from "./probeMessages";
 
 declare const __PRODUCT_WORKER__: string;
 declare const __PROBE_WORKER__: string;
-declare const __BASELINE_WORKER__: string;
 
 const callOptions = { timeoutMs: 60_000, watchAllMemory: false };
 
@@ -30,56 +30,43 @@ function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/** The bare worker: one message out, one back. */
-class Baseline {
-  private readonly worker = new Worker(URL.createObjectURL(new Blob([__BASELINE_WORKER__], { type: "text/javascript" })));
-  private resolve?: (value: unknown) => void;
-  constructor() {
-    this.worker.onmessage = (event) => this.resolve?.(event.data);
-  }
-  private send(message: unknown, transfer: Transferable[] = []): Promise<unknown> {
-    return new Promise((resolve) => {
-      this.resolve = resolve;
-      this.worker.postMessage(message, transfer);
-    });
-  }
-  load(bytes: Uint8Array): Promise<unknown> {
-    const copy = bytes.slice();
-    return this.send({ kind: "load", bytes: copy }, [copy.buffer]);
-  }
-  call(name: string): Promise<unknown> {
-    return this.send({ kind: "call", name });
-  }
-  /** Keeps an answer of the product's worker, to answer `echoRequest` with. */
-  keep(answer: unknown): Promise<unknown> {
-    return this.send({ kind: "keep", answer });
-  }
-  /** Sends a request of the product's page and receives the kept answer: the messages alone. */
-  echoRequest(request: unknown): Promise<unknown> {
-    return this.send(request);
-  }
-  dispose(): void {
-    this.worker.terminate();
-  }
-}
-
 /**
- * A product client whose first exchange with its worker after `capture()` is recorded: the request
- * message the page posted and the answer the worker posted back, exactly as they crossed.
+ * The product's client on the probe worker (probeWorker.ts), and a second channel to the same
+ * worker for the baselines that run beside the product's code there. The channel takes the answer
+ * to its one outstanding message before the client sees it; the client's own messages pass.
  */
-function capturingClient(): { client: ReactorClient; capture(): Promise<{ request: unknown; answer: unknown }> } {
+function probedClient(): { client: ReactorClient; probe(message: ProbeMessage | object): Promise<unknown>; capture(): Promise<{ request: unknown; answer: unknown }> } {
   let worker!: Worker;
-  const create = blobWorkerFactory(__PRODUCT_WORKER__);
-  const client = new ReactorClient(() => (worker = create()));
+  let waiting: ((value: unknown) => void) | undefined;
+  const create = blobWorkerFactory(__PROBE_WORKER__);
+  // The channel's listener goes first, before the client sets its own.
+  const client = new ReactorClient(() => {
+    worker = create();
+    worker.addEventListener("message", (event) => {
+      const resolve = waiting;
+      if (!resolve) return;
+      waiting = undefined;
+      event.stopImmediatePropagation();
+      resolve(event.data);
+    });
+    return worker;
+  });
   return {
     client,
+    probe(message) {
+      return new Promise((resolve) => {
+        waiting = resolve;
+        worker.postMessage(message);
+      });
+    },
+    /** Records the client's next exchange with its worker: the request the page posted and the answer, exactly as they crossed. */
     capture() {
       return new Promise((resolve) => {
         let request: unknown;
-        worker.postMessage = function (this: Worker, message: unknown, transfer: Transferable[]) {
+        worker.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[] | StructuredSerializeOptions) {
           request = message;
           delete (worker as Partial<Worker>).postMessage;
-          Worker.prototype.postMessage.call(this, message, transfer);
+          Reflect.apply(Worker.prototype.postMessage, this, [message, transfer]);
         };
         worker.addEventListener("message", (event) => resolve({ request, answer: event.data }), { once: true });
       });
@@ -88,29 +75,30 @@ function capturingClient(): { client: ReactorClient; capture(): Promise<{ reques
 }
 
 /**
- * A product client and the bare worker with the module loaded, after one tagged call of `echo`
- * through the product (how many results it decoded), and the ways to call `echo`: bare, the floor
- * (the bare worker answers that call's request with that call's answer: the messages alone),
- * plainly through the product, and tagged through the product.
+ * A product client with the module loaded, after one tagged call of `echo` (how many results it
+ * decoded), and the ways to call `echo`, all on the one worker thread: bare (the product's instance
+ * called directly), the floor (that tagged call's request answered with its recorded answer: the
+ * messages alone), plainly through the product, and tagged through the product.
  */
 async function prepareEcho(bytes: Uint8Array) {
-  const { client: product, capture } = capturingClient();
-  const baseline = new Baseline();
+  const { client: product, probe, capture } = probedClient();
   await loaded(product, bytes);
-  await baseline.load(bytes);
   const captured = capture();
   const first = await call(product, "echo", fiveTaggedArgs);
   const decodedResults = first.memory?.decoded?.convention === "tagged" ? first.memory.decoded.values.length : -1;
   const { request, answer } = await captured;
-  await baseline.keep(answer);
+  await probe({ kind: "keep", answer: answer as object });
+  // The recorded request, marked for the floor: the same fields, so the same clone.
+  const floor = { ...(request as object), kind: "floor" };
+  const bare: ProbeMessage = { kind: "bare", name: "echo" };
   const plainEcho: ConventionCall = { convention: "plain", args: [] };
   const ways = {
-    bare: () => baseline.call("echo"),
-    floor: () => baseline.echoRequest(request),
+    bare: () => probe(bare),
+    floor: () => probe(floor),
     plain: () => call(product, "echo", plainEcho),
     tagged: () => call(product, "echo", fiveTaggedArgs),
   };
-  return { product, baseline, ways, decodedResults };
+  return { product, ways, decodedResults };
 }
 
 /** Loads a copy of `bytes`: the client transfers what it is given. */
@@ -140,7 +128,7 @@ async function perCall(block: number, once: () => Promise<unknown>): Promise<num
 let loopWorkers: Awaited<ReturnType<typeof prepareEcho>> | undefined;
 
 const bench = {
-  /** Loads the module into a product client and the bare worker for `callLoop`. */
+  /** Loads the module into a product client for `callLoop`. */
   async prepareCallLoop(options: { wasm: string }) {
     loopWorkers = await prepareEcho(fromBase64(options.wasm));
   },
@@ -157,7 +145,7 @@ const bench = {
 
   /** The call pipeline of a tagged call against a bare round trip that calls the same export; the ways take turns in blocks of `block` calls. */
   async pipeline(options: { wasm: string; rounds: number; calls: number; block: number; warmup: number }) {
-    const { product, baseline, ways: echo, decodedResults } = await prepareEcho(fromBase64(options.wasm));
+    const { product, ways: echo, decodedResults } = await prepareEcho(fromBase64(options.wasm));
     let workerMs = 0;
     const ways = {
       productMs: async () => (workerMs = (await echo.tagged()).durationMs),
@@ -178,7 +166,6 @@ const bench = {
       rounds.push(round);
     }
     product.dispose();
-    baseline.dispose();
     return { decodedResults, rounds };
   },
 
@@ -224,7 +211,7 @@ const bench = {
       new Promise<{ bytes: number; copyMs: number[]; freshCopyMs: number[] }>((resolve) => {
         const channel = new MessageChannel();
         channel.port1.onmessage = (event) => resolve(event.data);
-        worker!.postMessage({ kind: "bench", reps }, [channel.port2]);
+        worker!.postMessage({ kind: "copy", reps } satisfies ProbeMessage, [channel.port2]);
       });
     // Every page holds data, as in a real program's heap: untouched pages would make both sides cheap.
     await call(client, "fill", { convention: "plain", args: [{ type: "i32", value: 0xa5 }] });

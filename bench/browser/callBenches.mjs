@@ -49,10 +49,10 @@ function pipelineRow(result, where) {
   const all = (key) => result.rounds.flatMap((r) => r[key]);
   return {
     what: `Call pipeline: \`echo\` of tagged.wasm with 5 tagged arguments (client → worker → page)${where}`,
-    baseline: "bare postMessage round trip to a worker calling `echo` (no encoding)",
+    baseline: "bare postMessage round trip to the same worker, calling `echo` of its instance (no encoding)",
     ratios,
     target: { op: "<=", value: 2, text: "≤ 2× at the median" },
-    context: `per call: product ${ms(median(all("productMs")))}, bare ${ms(median(all("baselineMs")))}; the tagged call's request and answer alone, through the bare worker answering at once, ${ms(median(all("floorMs")))} (${median(result.rounds.map((r) => median(r.floorMs) / median(r.baselineMs))).toFixed(2)}× bare); split: the same export called plainly through the product ${ms(median(all("plainMs")))}, the worker's own time for the tagged call ${ms(median(all("workerMs")))}; ${result.sizes.rounds}×${result.sizes.calls} calls each, interleaved in timed blocks of ${result.sizes.block}`,
+    context: `per call: product ${ms(median(all("productMs")))}, bare ${ms(median(all("baselineMs")))}; the tagged call's request and answer alone, the worker answering at once, ${ms(median(all("floorMs")))} (${median(result.rounds.map((r) => median(r.floorMs) / median(r.baselineMs))).toFixed(2)}× bare); split: the same export called plainly through the product ${ms(median(all("plainMs")))}, the worker's own time for the tagged call ${ms(median(all("workerMs")))}; ${result.sizes.rounds}×${result.sizes.calls} calls each, interleaved in timed blocks of ${result.sizes.block}`,
   };
 }
 

@@ -1,8 +1,8 @@
 // A diagnostic, not a benchmark of the table: where the call pipeline's time goes, as CPU time per
 // call of each Chromium thread, with Chromium kept to one CPU (so every microsecond is someone's
 // work, not a wake-up on another core). It loops `echo` of tagged.wasm four ways on the bench page,
-// the bare round trip, the floor (the tagged call's request and answer alone, bounced by the bare
-// worker), a plain call through the product and the tagged call of the pipeline row, and reads each
+// the bare round trip, the floor (the tagged call's request and answer alone, answered at once by the
+// same worker), a plain call through the product and the tagged call of the pipeline row, and reads each
 // thread's CPU time from /proc before and after (Linux, with `taskset`):
 //   node bench/browser/callCpu.mjs [seconds per way]
 import { readFileSync, readdirSync } from "node:fs";

@@ -1,22 +1,40 @@
 /**
- * The product's worker (webview/worker/main.ts, unchanged) plus a side channel for the baseline of
- * the change-detection benchmark: a `Uint8Array.prototype.set` copy of the same live memory, timed
- * inside the same worker. Side-channel requests arrive with a MessagePort, so the product's RPC
- * never sees their answers.
+ * The product's worker (webview/worker/main.ts, unchanged) with the benchmarks' baselines beside it
+ * on the same thread (probeMessages.ts lists them), so that both pay the same for where the
+ * scheduler put that thread. Every other message goes to the product's handler, one `switch` later.
  */
 import "./instantiateProbe";
 import "../../webview/worker/main";
+import type { ProbeMessage } from "./probeMessages";
 
 declare const self: DedicatedWorkerGlobalScope & { __benchInstance?: WebAssembly.Instance };
 
-const productOnMessage = self.onmessage;
+const productOnMessage = self.onmessage!;
+let kept: object | undefined;
+
 self.onmessage = (event: MessageEvent) => {
-  const data = event.data as { kind?: string; reps?: number } | null;
-  if (data?.kind !== "bench") {
-    productOnMessage?.call(self, event);
-    return;
+  const data = event.data as ProbeMessage;
+  switch (data.kind) {
+    case "bare":
+      self.postMessage((self.__benchInstance!.exports[data.name] as () => unknown)());
+      return;
+    case "keep":
+      kept = data.answer;
+      self.postMessage("kept");
+      return;
+    case "floor":
+      self.postMessage({ ...kept, id: data.id });
+      return;
+    case "copy":
+      copy(event.ports[0]!, data.reps);
+      return;
+    default:
+      productOnMessage.call(self, event);
   }
-  const port = event.ports[0] as MessagePort;
+};
+
+/** Times `Uint8Array.prototype.set` copies of the live memory into a warmed buffer, and a fresh `slice()`. */
+function copy(port: MessagePort, reps: number): void {
   const memory = Object.values(self.__benchInstance?.exports ?? {}).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
   if (!memory) {
     port.postMessage({ error: "no memory" });
@@ -28,7 +46,7 @@ self.onmessage = (event: MessageEvent) => {
   target.set(source);
   const copyMs: number[] = [];
   const freshCopyMs: number[] = [];
-  for (let i = 0; i < (data.reps ?? 5); i++) {
+  for (let i = 0; i < reps; i++) {
     let started = performance.now();
     target.set(source);
     copyMs.push(performance.now() - started);
@@ -37,4 +55,4 @@ self.onmessage = (event: MessageEvent) => {
     freshCopyMs.push(performance.now() - started);
   }
   port.postMessage({ bytes: source.length, copyMs, freshCopyMs });
-};
+}

@@ -16,13 +16,14 @@ const require = createRequire(import.meta.url);
 const types = { ".js": "text/javascript", ".css": "text/css", ".ttf": "font/ttf", ".map": "application/json", ".html": "text/html" };
 const isolation = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
 
-/** Builds the bench page's script: the product's client, its worker built as scripts/build.mjs builds it, the probe worker and the bare baseline. */
+/** Builds the bench page's script (the product's client, its worker built as scripts/build.mjs builds it, and the probe worker), and the load benchmark's bare worker. */
 async function buildBenchScript(from = root) {
   const productWorker = await bundleScript("webview/worker/main.ts", {}, from);
   const probeWorker = await bundleScript("bench/browser/probeWorker.ts", {}, from);
   const baselineWorker = await bundleScript("bench/browser/baselineWorker.ts", {}, from);
   const page = await bundleScript(
     "bench/browser/benchPage.ts",
+    // The bare worker too: the bench pages of earlier revisions, which callAB.mjs builds with this function, read it.
     { __PRODUCT_WORKER__: JSON.stringify(productWorker), __PROBE_WORKER__: JSON.stringify(probeWorker), __BASELINE_WORKER__: JSON.stringify(baselineWorker) },
     from,
   );

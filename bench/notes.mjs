@@ -35,10 +35,10 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
   row's floor: the tagged call's own request and answer (recorded from its first call, exactly as they
   crossed), posted to the same worker, which answers at once with the answer it was given; so the
   messages' structured clone, both ways, and none of the product's work. Where the time goes
-  (bench/browser/callCpu.mjs, CPU time per call on one CPU, in one run): the bare round trip 21 µs, the
-  floor 36 µs (1.7×: 8 µs more on the page, 7 in the worker), a plain call through the product 28 µs,
-  the tagged call 50 µs (page 23, worker 24, V8's helper threads 3). So on one CPU the messages alone
-  take most of the 2× budget, and the product's work adds about 0.65× of the bare round trip above
+  (bench/browser/callCpu.mjs, CPU time per call on one CPU, in one run): the bare round trip 28 µs, the
+  floor 52 µs (1.8×: 13 µs more on the page, 10 in the worker), a plain call through the product 35 µs,
+  the tagged call 68 µs (page 32, worker 32, V8's helper threads 3). So on one CPU the messages alone
+  take most of the 2× budget, and the product's work adds about 0.6× of the bare round trip above
   them. That work in the worker (encode, write, compare the watched 4 KiB, find where the results end,
   pack) takes about 9 µs of JavaScript, comparing 1.7 of them (a CPU profile in a worker of the bench
   page); the page's unpacking, which encodes and decodes again to label the regions, about 3. An answer
@@ -49,7 +49,10 @@ took CPU from the page under test (the memory view's first paint read 54 ms with
   the noise. Answering a handler's plain value in the same task (no promise, no microtask) and posting
   without empty transfer lists made the tagged call another 4% cheaper; the same messages as arrays
   without keys cost about 0.2× of the bare round trip less than as objects (a stand-in worker, not
-  kept), which would not reach 2× on one CPU either.
+  kept), which would not reach 2× on one CPU either. Nor would any shape of the same information: a
+  stand-in floor whose request carries the arguments as their 57 encoded bytes and whose answer is one
+  200-byte array cost 1.31× of the bare round trip on one CPU (35.5 µs against 27.0, callCpu in one
+  run; the recorded floor 44.7), before any of the product's work.
 - **Call with the UI**: the real page (dist/webview.js under the CSP of src/extension/html.ts, the host
   stubbed by bench/browser/probe.js as test/webview/harness.ts does): \`echo\`, convention tagged, five
   rows entered. Playwright clicks “Call”; the time runs from the click event's \`timeStamp\` to the

@@ -1,8 +1,9 @@
 /**
  * The bench page's script: drives the product's worker through the product's own client
  * (webview/ui/reactorClient.ts) without the rest of the UI, with the baselines on the same worker
- * thread (probeWorker.ts), and times everything in the page with performance.now(). bench/browser/*.mjs call it through
- * `window.bench`; loops run here, so no Playwright round trip is ever inside a measurement.
+ * thread (probeWorker.ts), and times everything in the page with performance.now().
+ * bench/browser/*.mjs call it through `window.bench`; loops run here, so no Playwright round trip
+ * is ever inside a measurement.
  */
 import { ReactorClient, blobWorkerFactory } from "../../webview/ui/reactorClient";
 import type { ConventionCall } from "../../src/core/protocol";
@@ -35,7 +36,7 @@ function fromBase64(text: string): Uint8Array {
  * worker for the baselines that run beside the product's code there. The channel takes the answer
  * to its one outstanding message before the client sees it; the client's own messages pass.
  */
-function probedClient(): { client: ReactorClient; probe(message: ProbeMessage | object): Promise<unknown>; capture(): Promise<{ request: unknown; answer: unknown }> } {
+function probedClient(): { client: ReactorClient; probe(message: ProbeMessage): Promise<unknown>; capture(): Promise<{ request: unknown; answer: unknown }> } {
   let worker!: Worker;
   let waiting: ((value: unknown) => void) | undefined;
   const create = blobWorkerFactory(__PROBE_WORKER__);
@@ -89,7 +90,7 @@ async function prepareEcho(bytes: Uint8Array) {
   const { request, answer } = await captured;
   await probe({ kind: "keep", answer: answer as object });
   // The recorded request, marked for the floor: the same fields, so the same clone.
-  const floor = { ...(request as object), kind: "floor" };
+  const floor: ProbeMessage = { ...(request as { id: number }), kind: "floor" };
   const bare: ProbeMessage = { kind: "bare", name: "echo" };
   const plainEcho: ConventionCall = { convention: "plain", args: [] };
   const ways = {

@@ -1,10 +1,10 @@
 // `npm test`: everything a fresh clone needs to prove itself, in order: dependencies, tools,
-// build, typecheck, fixture check, the unit and webview suites, packaging, and the
+// build, typecheck, lint, fixture check, the unit and webview suites, packaging, and the
 // extension-host and UI suites in one code-server. It is not a test framework: each suite runs
 // as its own process and reports its counts through TEST_SUMMARY_FILE. Node built-ins only
 // (plus our own built-ins-only modules), because it runs before `npm ci`.
 //
-//   npm test [-- --only unit,webview,bench,vscode,ui,typecheck,fixtures]
+//   npm test [-- --only unit,webview,bench,vscode,ui,typecheck,lint,fixtures]
 //
 // A failing stage does not stop the later ones (except the build); the exit code is non-zero
 // when anything failed. The last line is `N passed, N failed` over all suites, where a suite
@@ -21,7 +21,7 @@ import { ensureNodeModules, ensureTools } from "./tools.mjs";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const resultsDir = join(root, "test-results");
 const vsix = join(root, "dist", "wasi-reactor-explorer.vsix");
-const allSelectable = ["typecheck", "fixtures", "unit", "webview", "bench", "vscode", "ui"];
+const allSelectable = ["typecheck", "lint", "fixtures", "unit", "webview", "bench", "vscode", "ui"];
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
 const only = values.only ? values.only.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
@@ -173,6 +173,7 @@ async function main() {
   if (!(await check("build", async () => (await run("npm", ["run", "-s", "build"])) === 0))) return;
 
   if (!only || only.includes("typecheck")) await check("typecheck", async () => (await run("npm", ["run", "-s", "typecheck"])) === 0);
+  if (!only || only.includes("lint")) await check("lint", async () => (await run("npm", ["run", "-s", "lint"])) === 0);
 
   if (!only || only.includes("fixtures")) {
     if (!existsSync(join(root, "test/fixtures/build.mjs"))) skip("fixtures", "test/fixtures/build.mjs does not exist");

@@ -85,7 +85,7 @@ export function createRpcClient<T extends RequestTable<T>>(post: Post): RpcClien
     request(method, params, transfer, onProgress) {
       const id = nextId++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress });
+        pending.set(id, { resolve, reject, onProgress });
         try {
           post({ kind: "request", id, method, params } satisfies RpcRequest, transfer);
         } catch (thrown) {
@@ -156,7 +156,7 @@ export function serveRpc<T extends RequestTable<T>>(
     let result: unknown;
     try {
       const progress = (value: unknown) => post({ kind: "progress", id, value } satisfies RpcResponse, transferOf(value));
-      result = handler(request.params as never, progress as never);
+      result = handler(request.params, progress);
     } catch (thrown) {
       return fail(id, toWireError(thrown));
     }

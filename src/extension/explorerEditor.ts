@@ -156,7 +156,7 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
     const finished = new Promise<void>((resolve) => {
       const done = () => {
         isDone = true;
-        subscriptions.forEach((s) => s.dispose());
+        for (const subscription of subscriptions) subscription.dispose();
         resolve();
       };
       // The call ends when the page reports it, or when the page is closed mid-call.

@@ -62,7 +62,7 @@ describe("rpc: every request is answered", () => {
       fail: () => {
         throw new TypeError("bad params");
       },
-      later: async () => "done",
+      later: () => Promise.resolve("done"),
     });
     assert.equal(await client.request("double", 21), 42);
     assert.equal(await client.request("later", undefined), "done");
@@ -74,9 +74,9 @@ describe("rpc: every request is answered", () => {
   it("hands each progress report to its own request, in order and before the result", async () => {
     const seen: string[] = [];
     const client = pair({
-      count: async (n, progress) => {
+      count: (n, progress) => {
         for (let i = 1; i <= (n as number); i++) progress(i);
-        return "counted";
+        return Promise.resolve("counted");
       },
     });
     const [a, b] = await Promise.all([
@@ -101,7 +101,7 @@ describe("rpc: every request is answered", () => {
 
   it("answers a handler's plain value in the same task, and a promise once it settles", () => {
     const posted: RpcResponse[] = [];
-    const serve = serveRpc<Table>({ now: () => 1, later: async () => 2 }, (response) => posted.push(response as RpcResponse));
+    const serve = serveRpc<Table>({ now: () => 1, later: () => Promise.resolve(2) }, (response) => posted.push(response as RpcResponse));
     assert.equal(serve({ kind: "request", id: 1, method: "now", params: undefined }), undefined);
     assert.deepEqual(posted, [{ kind: "response", id: 1, ok: true, result: 1 }]);
     const later = serve({ kind: "request", id: 2, method: "later", params: undefined });
@@ -117,7 +117,7 @@ describe("rpc: every request is answered", () => {
       if ((response as { result?: unknown }).result instanceof Function) throw new DOMException("could not be cloned", "DataCloneError");
       posted.push(response as RpcResponse);
     });
-    serve({ kind: "request", id: 7, method: "fn", params: undefined });
+    void serve({ kind: "request", id: 7, method: "fn", params: undefined });
     assert.deepEqual(posted, [{ kind: "response", id: 7, ok: false, error: { name: "DataCloneError", message: "could not be cloned" } }]);
   });
 

@@ -199,7 +199,9 @@ describe("explorer: virtual file systems", () => {
     api = await vscode.extensions.getExtension<ExplorerApi>("wasi-reactor-explorer.wasi-reactor-explorer")!.activate();
     registration = vscode.workspace.registerFileSystemProvider(scheme, memfs);
   });
-  after(() => registration.dispose());
+  after(() => {
+    registration.dispose();
+  });
   afterEach(async () => vscode.commands.executeCommand("workbench.action.closeAllEditors"));
 
   it("opens a module that is not on disk and calls it", async () => {

@@ -18,7 +18,7 @@ const root = join(__dirname, "..", "..");
 /** What the bundle puts on the page's global object. */
 interface Detection {
   ChangeDetector: typeof ChangeDetector;
-  diffBytes(before: Uint8Array, after: Uint8Array, baseOffset: number, options: { maxRanges: number }): ByteRange[];
+  diffBytes: (before: Uint8Array, after: Uint8Array, baseOffset: number, options: { maxRanges: number }) => ByteRange[];
 }
 type DetectionWindow = Window & { detection: Detection };
 
@@ -91,7 +91,9 @@ describe("webview: the change detector's kernel in Chromium", function () {
       for (let round = 0; round < 300; round++) {
         if (round % 10 === 9) {
           // An unwatched invocation changes memory; the next round must not report its change.
-          bytes()[random(memory.buffer.byteLength)] ^= 0xff;
+          const view = bytes();
+          const at = random(view.length);
+          view[at] = view[at]! ^ 0xff;
           invocations++;
         }
         kernel.prepare(memory, invocations);

@@ -198,6 +198,8 @@ describe("webview: the real bundles in Chromium", function () {
     await page.evaluate(() => {
       const requests: string[] = [];
       (window as unknown as { requests: string[] }).requests = requests;
+      // Kept to be called with each worker as `this`.
+      // eslint-disable-next-line @typescript-eslint/unbound-method
       const post = Worker.prototype.postMessage;
       Worker.prototype.postMessage = function (this: Worker, message: { method?: string; params?: { compiled?: unknown } }, transfer?: Transferable[]) {
         requests.push(message.params?.compiled instanceof WebAssembly.Module ? `${message.method} (compiled)` : String(message.method));

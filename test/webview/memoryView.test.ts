@@ -395,7 +395,7 @@ describe("webview: the memory view in Chromium", function () {
     const previous = page.getByRole("button", { name: "Previous change" });
     await next.click();
     await selected(page, /Selected 0x00000105 \(261\) and 4 more bytes/);
-    const style = await cellAt(page, 0x105).evaluate((cell) => ({ weight: getComputedStyle(cell).fontWeight, shadow: getComputedStyle(cell).boxShadow, className: cell.className }));
+    const style = await cellAt(page, 0x105).evaluate((cell) => ({ weight: getComputedStyle(cell).fontWeight, shadow: getComputedStyle(cell).boxShadow, className: cell.getAttribute("class") ?? "" }));
     assert.match(style.className, /mv-changed/);
     assert.equal(style.weight, "700");
     const unchanged = await cellAt(page, 0x104).evaluate((cell) => getComputedStyle(cell).fontWeight);

@@ -80,7 +80,7 @@ export function createHandlers(): Handlers<WorkerRequests> {
       if (!isRecord(params) || !Number.isSafeInteger(params.offset) || !Number.isSafeInteger(params.length)) {
         throw new TypeError("readMemory needs integer { offset, length }.");
       }
-      return requireReactor().readWindow(params.offset as number, Math.min(params.length as number, maxWindowBytes));
+      return requireReactor().readWindow(params.offset, Math.min(params.length, maxWindowBytes));
     },
   };
 }

@@ -228,7 +228,7 @@ export class Reactor {
     this.memory = imports.memory ?? Object.values(instance.exports).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
     this.access.memory = this.memory;
     try {
-      wasi.initialize({ module: compiled, instance: { exports: exportsForWasi } as WebAssembly.Instance }, this.memory ? { memory: this.memory } : {});
+      wasi.initialize({ module: compiled, instance: { exports: exportsForWasi } }, this.memory ? { memory: this.memory } : {});
     } catch (thrown) {
       const exitCode = exitCodeOf(thrown);
       const trap = classifyTrap(thrown);
@@ -355,9 +355,8 @@ export function checkArgs(type: FuncType, args: WasmValue[]): string | undefined
   const unsupported = [...type.params, ...type.results].find((t) => t === "v128");
   if (unsupported) return "Functions with v128 parameters or results cannot be called from JavaScript.";
   if (args.length !== type.params.length) return `Expected ${type.params.length} argument(s), got ${args.length}.`;
-  for (let i = 0; i < args.length; i++) {
+  for (const [i, arg] of args.entries()) {
     const expected = type.params[i];
-    const arg = args[i];
     if (arg.type !== expected) return `Argument ${i} is ${arg.type}, but the parameter is ${expected}.`;
     const isWellFormed =
       arg.type === "i64" ? typeof arg.value === "bigint" : typeof arg.value === "number" && (arg.type !== "i32" || Number.isInteger(arg.value));

@@ -198,7 +198,7 @@ export function parseArrayArg(text: string, element: ElementKind): Parsed<Memory
     }
     const normal = isSigned ? BigInt.asIntN(width, v) : BigInt.asUintN(width, v);
     const value: ElementValue = width === 64 ? normal : Number(normal);
-    (codec as ElementCodec<ElementValue>).write(view, offset, value);
+    codec.write(view, offset, value);
     values.push(value);
   }
   return {
@@ -262,7 +262,7 @@ export function plural(n: number, one: string, many: string = one + "s"): string
 
 /** Why `v` is not a value of `element` (`is out of range for Int32 (…)`), or undefined when it is one. */
 export function elementProblem(element: ElementKind, v: unknown): string | undefined {
-  return checkElement(ELEMENT_CODECS[element] as ElementCodec, v);
+  return checkElement(ELEMENT_CODECS[element], v);
 }
 
 function checkElement(codec: ElementCodec, v: unknown): string | undefined {

@@ -122,7 +122,7 @@ describe("tagged: edges round-trip", () => {
     fc.record({ type: fc.constant("string" as const), value: fc.string({ unit: "binary", maxLength: 12 }) }),
     fc.record({ type: fc.constant("Int32Array" as const), value: fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 5 }) }),
     fc.record({ type: fc.constant("Uint32Array" as const), value: fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 5 }) }),
-  ).map((a) => ({ ...a }) as TaggedArg);
+  ).map((a) => ({ ...a }));
   const arbOptions: fc.Arbitrary<TaggedOptions> = fc.record({
     startOffset: fc.integer({ min: 0, max: 40 }),
     tagWidth: fc.constantFrom(1 as const, 4 as const),

@@ -64,7 +64,7 @@ describe("ui state: the reducer", () => {
     });
     assert.deepEqual(saved, { selected: "add_i64", inputs: { add_i64: ["1", "2"] }, choices: { ok: { convention: "plain" } }, isWatchingAllMemory: false, history: ["a", "b"] });
     assert.equal(sanitizeSaved("garbage"), undefined);
-    const state = reduce(loaded("numbers"), { type: "restore", saved: saved! });
+    const state = reduce(loaded("numbers"), { type: "restore", saved });
     assert.equal(state.selected, "add_i64");
     assert.deepEqual(savedState(state).history, ["a", "b"]);
   });

@@ -136,7 +136,7 @@ describe("worker: the module's allocator on a C guest", () => {
     const [allocation] = outcome.memory!.allocations;
     assert.equal(allocation?.size, 13);
     assert.equal(allocation?.isFreed, true);
-    assert.deepEqual(outcome.args.map((a) => a.value), [allocation!.pointer, 13]);
+    assert.deepEqual(outcome.args.map((a) => a.value), [allocation.pointer, 13]);
     assert.deepEqual(outcome.memory!.changed, []);
   });
 

@@ -19,8 +19,8 @@ async function load(name: string): Promise<{ report: LoadReport; reactor: Reacto
 }
 
 function returned(outcome: CallEnding): WasmValue[] {
-  assert.equal(outcome.status, "returned", JSON.stringify(outcome, (_, v) => (typeof v === "bigint" ? `${v}n` : v)));
-  return (outcome as Extract<CallEnding, { status: "returned" }>).results;
+  if (outcome.status !== "returned") assert.fail(`expected a return, got ${JSON.stringify(outcome, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
+  return outcome.results;
 }
 
 describe("worker: the reactor under Node with @runno/wasi", () => {
@@ -224,7 +224,7 @@ describe("worker: garbage requests are refused, never acted on", () => {
     it(`${method}(${JSON.stringify(params)}) is rejected with a TypeError and the reactor is unchanged`, async () => {
       const handlers = createHandlers();
       await handlers.load({ bytes: fixture("counter") }, ignore);
-      await assert.rejects(async () => (handlers as unknown as Record<string, (p: unknown, progress: () => void) => unknown>)[method]!(params, ignore), TypeError);
+      await assert.rejects(async () => await (handlers as unknown as Record<string, (p: unknown, progress: () => void) => unknown>)[method]!(params, ignore), TypeError);
       assert.deepEqual(returned(await handlers.call({ exportName: "get", call: plain([]) }, ignore)), [i32(0)]);
     });
   }

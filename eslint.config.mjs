@@ -1,0 +1,26 @@
+// Type-aware lint for the TypeScript of every runtime (each file is checked with the tsconfig of its
+// folder), with the folder rules of the house style: src/core imports nothing outside itself, and
+// only src/extension imports `vscode`.
+import tseslint from "typescript-eslint";
+
+const outsideCore = ["vscode", "node:*", "**/webview/**", "**/extension/**", "**/test/**"];
+
+export default tseslint.config(
+  { ignores: ["dist/**", "out/**", "bench/**", "node_modules/**", "test/fixtures/**", "**/*.mjs", "**/*.cjs", "**/*.js"] },
+  {
+    files: ["**/*.ts"],
+    extends: [tseslint.configs.recommendedTypeChecked],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      // A switch without a default names every case; one with a default has said what the rest do.
+      "@typescript-eslint/switch-exhaustiveness-check": ["error", { considerDefaultExhaustiveForUnions: true }],
+      // `const { a: _a, ...rest } = value` leaves `a` out on purpose.
+      "@typescript-eslint/no-unused-vars": ["error", { ignoreRestSiblings: true }],
+      // A rejection passes on what it was given, an Error or whatever the other side threw.
+      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
+    },
+  },
+  { files: ["src/core/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [{ group: outsideCore, message: "src/core is pure: it imports nothing outside itself." }] }] } },
+  { files: ["webview/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["vscode", "node:*", "**/src/extension/**"], message: "The page and its worker run in a webview: no VS Code, no Node." }] }] } },
+);

@@ -6,7 +6,7 @@ import tseslint from "typescript-eslint";
 const outsideCore = ["vscode", "node:*", "**/webview/**", "**/extension/**", "**/test/**"];
 
 export default tseslint.config(
-  { ignores: ["dist/**", "out/**", "bench/**", "node_modules/**", "test/fixtures/**", "**/*.mjs", "**/*.cjs", "**/*.js"] },
+  { ignores: ["dist/**", "out/**", "bench/.tmp/**", "node_modules/**", "test/fixtures/**", "**/*.mjs", "**/*.cjs", "**/*.js"] },
   {
     files: ["**/*.ts"],
     extends: [tseslint.configs.recommendedTypeChecked],
@@ -20,6 +20,11 @@ export default tseslint.config(
       // A rejection passes on what it was given, an Error or whatever the other side threw.
       "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true }],
     },
+  },
+  // The bench page and its workers share a folder, so their two tsconfigs are named here.
+  {
+    files: ["bench/browser/*.ts"],
+    languageOptions: { parserOptions: { projectService: false, project: ["bench/browser/tsconfig.json", "bench/browser/tsconfig.worker.json"] } },
   },
   { files: ["src/core/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [{ group: outsideCore, message: "src/core is pure: it imports nothing outside itself." }] }] } },
   { files: ["webview/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [{ group: ["vscode", "node:*", "**/src/extension/**"], message: "The page and its worker run in a webview: no VS Code, no Node." }] }] } },

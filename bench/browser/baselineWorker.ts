@@ -3,6 +3,8 @@
  * answers with how many exports the module has. No parsing, no WASI, no report.
  */
 declare const self: DedicatedWorkerGlobalScope;
+// A module, so that `self` above is this file's own declaration.
+export {};
 
 type Message = { kind: "ping" } | { kind: "load"; bytes: Uint8Array };
 

@@ -20,7 +20,7 @@ const fiveTaggedArgs: ConventionCall = {
   convention: "tagged",
   args: workedExampleArgs,
   options: { startOffset: 8, tagWidth: 1, padStringsTo4: false },
-} as ConventionCall;
+};
 
 const plainAdd: ConventionCall = { convention: "plain", args: [{ type: "i32", value: 2 }, { type: "i32", value: 3 }] };
 
@@ -36,7 +36,11 @@ function fromBase64(text: string): Uint8Array {
  * worker for the baselines that run beside the product's code there. The channel takes the answer
  * to its one outstanding message before the client sees it; the client's own messages pass.
  */
-function probedClient(): { client: ReactorClient; probe(message: ProbeMessage): Promise<unknown>; capture(): Promise<{ request: unknown; answer: unknown }> } {
+function probedClient(): {
+  client: ReactorClient;
+  probe: (message: ProbeMessage) => Promise<unknown>;
+  capture: () => Promise<{ request: unknown; answer: unknown }>;
+} {
   let worker!: Worker;
   let waiting: ((value: unknown) => void) | undefined;
   const create = blobWorkerFactory(__PROBE_WORKER__);
@@ -67,6 +71,8 @@ function probedClient(): { client: ReactorClient; probe(message: ProbeMessage): 
         worker.postMessage = function (this: Worker, message: unknown, transfer?: Transferable[] | StructuredSerializeOptions) {
           request = message;
           delete (worker as Partial<Worker>).postMessage;
+          // The prototype's own method, called with this worker as `this`.
+          // eslint-disable-next-line @typescript-eslint/unbound-method
           Reflect.apply(Worker.prototype.postMessage, this, [message, transfer]);
         };
         worker.addEventListener("message", (event) => resolve({ request, answer: event.data }), { once: true });
@@ -208,10 +214,11 @@ const bench = {
     await loaded(client, bytes);
     const before = (await call(client, "grow", { convention: "plain", args: [{ type: "i32", value: 0 }] })).memoryBytes;
     await call(client, "grow", { convention: "plain", args: [{ type: "i32", value: options.pages - before / 65536 }] });
+    type Copies = { bytes: number; copyMs: number[]; freshCopyMs: number[] };
     const side = (reps: number) =>
-      new Promise<{ bytes: number; copyMs: number[]; freshCopyMs: number[] }>((resolve) => {
+      new Promise<Copies>((resolve) => {
         const channel = new MessageChannel();
-        channel.port1.onmessage = (event) => resolve(event.data);
+        channel.port1.onmessage = (event: MessageEvent<Copies>) => resolve(event.data);
         worker!.postMessage({ kind: "copy", reps } satisfies ProbeMessage, [channel.port2]);
       });
     // Every page holds data, as in a real program's heap: untouched pages would make both sides cheap.

@@ -4,6 +4,8 @@
  * It changes nothing the product sees.
  */
 declare const self: DedicatedWorkerGlobalScope & { __benchInstance?: WebAssembly.Instance };
+// A module, so that `self` above is this file's own declaration.
+export {};
 
 const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (...args: unknown[]) => Promise<unknown>;
 (WebAssembly as unknown as { instantiate: (...args: unknown[]) => Promise<unknown> }).instantiate = async (...args: unknown[]) => {

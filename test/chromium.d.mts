@@ -1,6 +1,5 @@
 /** Types for chromium.mjs. */
 import type { Browser } from "playwright-core";
 
-export declare const chromiumArgs: readonly string[];
 export declare function chromiumExecutable(): string;
 export declare function launchChromium(options?: { executablePath?: string }): Promise<Browser>;

@@ -355,7 +355,10 @@ export function checkArgs(type: FuncType, args: WasmValue[]): string | undefined
   const unsupported = [...type.params, ...type.results].find((t) => t === "v128");
   if (unsupported) return "Functions with v128 parameters or results cannot be called from JavaScript.";
   if (args.length !== type.params.length) return `Expected ${type.params.length} argument(s), got ${args.length}.`;
-  for (const [i, arg] of args.entries()) {
+  // An index loop: this runs on every plain call, where `entries()` would allocate an iterator
+  // and a pair per argument.
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
     const expected = type.params[i];
     if (arg.type !== expected) return `Argument ${i} is ${arg.type}, but the parameter is ${expected}.`;
     const isWellFormed =

@@ -1,7 +1,7 @@
 /** Strict UTF-8 encoding and lossy decoding, checked against the platform decoder. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { decodeUtf8Lossy, encodeUtf8, utf8Length } from "../../../src/core/abi/utf8";
+import { decodeUtf8Lossy, encodeUtf8, utf8Length } from "../../../../src/core/abi/utf8";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 

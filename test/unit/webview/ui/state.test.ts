@@ -1,10 +1,10 @@
 /** The page's pure state: the reducer, saved state, and building calls from what the user typed. */
 import assert from "node:assert/strict";
-import type { LoadReport } from "../../../src/core/protocol";
-import { parseModule } from "../../../src/core/wasm/parseModule";
-import { buildCall, choiceFor, previewLayout } from "../../../webview/ui/callBuilder";
-import { choiceOf, historyLimit, initialState, inputsFor, reduce, sanitizeSaved, savedState, selectedFunction, type State } from "../../../webview/ui/state";
-import { fixture } from "../fixtures";
+import type { LoadReport } from "../../../../src/core/protocol";
+import { parseModule } from "../../../../src/core/wasm/parseModule";
+import { buildCall, choiceFor, previewLayout } from "../../../../webview/ui/callBuilder";
+import { choiceOf, historyLimit, initialState, inputsFor, reduce, sanitizeSaved, savedState, selectedFunction, type State } from "../../../../webview/ui/state";
+import { fixture } from "../../fixtures";
 
 function loaded(name: string, from: State = initialState()): State {
   const parsed = parseModule(fixture(name));

@@ -4,8 +4,8 @@
  */
 
 import assert from "node:assert/strict";
-import { ByteReader, WasmParseFailure } from "../../../src/core/wasm/byteReader";
-import type { WasmParseError } from "../../../src/core/wasm/types";
+import { ByteReader, WasmParseFailure } from "../../../../src/core/wasm/byteReader";
+import type { WasmParseError } from "../../../../src/core/wasm/types";
 import { uleb } from "./leb128";
 
 function reader(bytes: number[]): ByteReader {

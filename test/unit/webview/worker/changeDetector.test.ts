@@ -6,11 +6,11 @@
  */
 import assert from "node:assert/strict";
 import createWabt from "wabt";
-import { DEFAULT_TAGGED_OPTIONS } from "../../../src/core/abi/tagged";
-import { diffBytes, type ByteRange } from "../../../src/core/layout";
-import type { CallOutcome, ConventionCall } from "../../../src/core/protocol";
-import { ChangeDetector } from "../../../webview/worker/changeDetector";
-import { Reactor } from "../../../webview/worker/reactor";
+import { DEFAULT_TAGGED_OPTIONS } from "../../../../src/core/abi/tagged";
+import { diffBytes, type ByteRange } from "../../../../src/core/layout";
+import type { CallOutcome, ConventionCall } from "../../../../src/core/protocol";
+import { ChangeDetector } from "../../../../webview/worker/changeDetector";
+import { Reactor } from "../../../../webview/worker/reactor";
 
 const pageBytes = 65536;
 

@@ -16,7 +16,7 @@ import {
   type ElementKind,
   type ElementValue,
   type MemoryValue,
-} from "../../../src/core/abi/values";
+} from "../../../../src/core/abi/values";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 

@@ -1,7 +1,7 @@
 /** Scalar arguments: what each numeric type accepts at its edges, the reasons it gives, and how values are shown. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { formatValue, isNumericType, parseScalar, type NumericType, type WasmValue } from "../../../src/core/abi/numbers";
+import { formatValue, isNumericType, parseScalar, type NumericType, type WasmValue } from "../../../../src/core/abi/numbers";
 
 /** Reads text that must parse, returning the value and its note. */
 function ok(type: NumericType, text: string): { value: WasmValue; note: string } {

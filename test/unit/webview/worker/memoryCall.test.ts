@@ -1,10 +1,10 @@
 /** Memory conventions in the worker on the C fixture guests, under Node with @runno/wasi. */
 import assert from "node:assert/strict";
-import { changeResultReading, changeSlot, parseSlotArgument, plainPlan, proposeConvention, type CallPlan, type SlotChoice, type SlotValue } from "../../../src/core/abi/allocator";
-import { DEFAULT_TAGGED_OPTIONS, type TaggedArg, type TaggedOptions } from "../../../src/core/abi/tagged";
-import type { CallOutcome } from "../../../src/core/protocol";
-import { Reactor } from "../../../webview/worker/reactor";
-import { fixture } from "../fixtures";
+import { changeResultReading, changeSlot, parseSlotArgument, plainPlan, proposeConvention, type CallPlan, type SlotChoice, type SlotValue } from "../../../../src/core/abi/allocator";
+import { DEFAULT_TAGGED_OPTIONS, type TaggedArg, type TaggedOptions } from "../../../../src/core/abi/tagged";
+import type { CallOutcome } from "../../../../src/core/protocol";
+import { Reactor } from "../../../../webview/worker/reactor";
+import { fixture } from "../../fixtures";
 
 async function load(name: string): Promise<Reactor> {
   const { reactor, report } = await Reactor.load(fixture(name));

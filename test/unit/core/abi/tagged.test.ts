@@ -11,8 +11,8 @@ import {
   type TaggedArg,
   type TaggedDecoded,
   type TaggedOptions,
-} from "../../../src/core/abi/tagged";
-import { narrate } from "../../../src/core/layout";
+} from "../../../../src/core/abi/tagged";
+import { narrate } from "../../../../src/core/layout";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const bytesOf = (spaced: string): Uint8Array => Uint8Array.from(Buffer.from(spaced.replace(/[\s|]/g, ""), "hex"));

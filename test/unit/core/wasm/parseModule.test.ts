@@ -5,9 +5,9 @@
 
 import assert from "node:assert/strict";
 import createWabt from "wabt";
-import { parseModule } from "../../../src/core/wasm/parseModule";
-import type { ParseStats, WasmParseError } from "../../../src/core/wasm/parseModule";
-import type { Import, ModuleInfo, ValType } from "../../../src/core/wasm/types";
+import { parseModule } from "../../../../src/core/wasm/parseModule";
+import type { ParseStats, WasmParseError } from "../../../../src/core/wasm/parseModule";
+import type { Import, ModuleInfo, ValType } from "../../../../src/core/wasm/types";
 import { uleb } from "./leb128";
 
 type Wabt = Awaited<ReturnType<typeof createWabt>>;

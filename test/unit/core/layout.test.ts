@@ -1,7 +1,7 @@
 /** The memory map: narration, Markdown, byte diffs, and warnings about where regions land. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { checkFits, diffBytes, findOverlaps, formatOffset, narrate, renderMarkdown, type ByteRange, type Region } from "../../src/core/layout";
+import { checkFits, diffBytes, findOverlaps, formatOffset, narrate, renderMarkdown, type ByteRange, type Region } from "../../../src/core/layout";
 
 /** The obvious byte-by-byte diff, as the reference for the fast one. */
 function naiveDiff(before: Uint8Array, after: Uint8Array, base: number): ByteRange[] {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { parseModule } from "../../../src/core/wasm/parseModule";
-import { warmUpModule, warmUpParser } from "../../../webview/worker/warmUp";
+import { parseModule } from "../../../../src/core/wasm/parseModule";
+import { warmUpModule, warmUpParser } from "../../../../webview/worker/warmUp";
 
 describe("worker: the parser's warm-up module", () => {
   it("is a valid module with the shapes the parser's hot paths read: many functions, exports, names", async () => {

@@ -1,8 +1,8 @@
 /** The boundaries: message validation on both host channels, the RPC helper, and the webview CSP. */
 import assert from "node:assert/strict";
-import { parseHostMessage, parseWebviewMessage } from "../../src/core/protocol";
-import { createRpcClient, serveRpc, type Handlers, type RpcResponse } from "../../src/core/rpc";
-import { contentSecurityPolicy, createNonce, renderHtml } from "../../src/extension/html";
+import { parseHostMessage, parseWebviewMessage } from "../../../src/core/protocol";
+import { createRpcClient, serveRpc, type Handlers, type RpcResponse } from "../../../src/core/rpc";
+import { contentSecurityPolicy, createNonce, renderHtml } from "../../../src/extension/html";
 
 const garbage: unknown[] = [
   undefined,

@@ -19,10 +19,10 @@ import {
   toWasmValues,
   type CallPlan,
   type SlotValue,
-} from "../../../src/core/abi/allocator";
-import { ELEMENT_KINDS, type ElementKind } from "../../../src/core/abi/values";
-import { narrate } from "../../../src/core/layout";
-import type { ExportedFunction, ModuleInfo, ValType } from "../../../src/core/wasm/types";
+} from "../../../../src/core/abi/allocator";
+import { ELEMENT_KINDS, type ElementKind } from "../../../../src/core/abi/values";
+import { narrate } from "../../../../src/core/layout";
+import type { ExportedFunction, ModuleInfo, ValType } from "../../../../src/core/wasm/types";
 
 /** An exported function from a compact signature: `fn("f", ["i32"], ["i32"], ["ptr"])`. */
 function fn(name: string, params: ValType[], results: ValType[] = [], names?: string[]): ExportedFunction {

@@ -1,12 +1,12 @@
 /** The call answer's packing, mostly on the tagged C guest: what the page unpacks is what the worker computed. */
 import assert from "node:assert/strict";
-import { changeSlot, parseSlotArgument, plainPlan } from "../../../src/core/abi/allocator";
-import { DEFAULT_TAGGED_OPTIONS, encodeTagged, type TaggedArg } from "../../../src/core/abi/tagged";
-import { packReport, readTaggedResults, unpackCallAnswer, unpackReport } from "../../../src/core/callAnswer";
-import type { CallEnding, CallOutcome, ConventionCall, MemoryReport } from "../../../src/core/protocol";
-import { Reactor } from "../../../webview/worker/reactor";
-import { workedExampleArgs as workedExample } from "../../workedExample.mjs";
-import { fixture } from "../fixtures";
+import { changeSlot, parseSlotArgument, plainPlan } from "../../../../src/core/abi/allocator";
+import { DEFAULT_TAGGED_OPTIONS, encodeTagged, type TaggedArg } from "../../../../src/core/abi/tagged";
+import { packReport, readTaggedResults, unpackCallAnswer, unpackReport } from "../../../../src/core/callAnswer";
+import type { CallEnding, CallOutcome, ConventionCall, MemoryReport } from "../../../../src/core/protocol";
+import { Reactor } from "../../../../webview/worker/reactor";
+import { workedExampleArgs as workedExample } from "../../../workedExample.mjs";
+import { fixture } from "../../fixtures";
 
 async function load(): Promise<Reactor> {
   const { reactor, report } = await Reactor.load(fixture("tagged"));

@@ -1,10 +1,10 @@
 /** The worker's reactor on the fixture modules under Node: loading, calling, traps, imports and refusals. */
 import assert from "node:assert/strict";
-import type { WasmValue } from "../../../src/core/abi/numbers";
-import type { CallEnding, ConventionCall, LoadReport } from "../../../src/core/protocol";
-import { createHandlers } from "../../../webview/worker/handlers";
-import { Reactor } from "../../../webview/worker/reactor";
-import { fixture } from "../fixtures";
+import type { WasmValue } from "../../../../src/core/abi/numbers";
+import type { CallEnding, ConventionCall, LoadReport } from "../../../../src/core/protocol";
+import { createHandlers } from "../../../../webview/worker/handlers";
+import { Reactor } from "../../../../webview/worker/reactor";
+import { fixture } from "../../fixtures";
 
 const i32 = (value: number): WasmValue => ({ type: "i32", value });
 const i64 = (value: bigint): WasmValue => ({ type: "i64", value });

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import createWabt from "wabt";
-import { parseModule } from "../../../src/core/wasm/parseModule";
-import type { ParseStats, WasmParseErrorCode } from "../../../src/core/wasm/parseModule";
+import { parseModule } from "../../../../src/core/wasm/parseModule";
+import type { ParseStats, WasmParseErrorCode } from "../../../../src/core/wasm/parseModule";
 import { uleb } from "./leb128";
 
 const runs = Number(process.env.FUZZ_RUNS ?? 10_000);

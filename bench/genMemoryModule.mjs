@@ -1,6 +1,6 @@
 // Generates the small module for the memory-size benchmarks from WAT (npm `wabt`): an exported
 // memory of `pages` pages, `grow`, a plain `add`, `poke` (changes one byte), and `echo`, a guest
-// of the tagged convention (tagged-convention.md) that walks the argument list at offset 8 and
+// of the tagged convention (docs/tagged-convention.md) that walks the argument list at offset 8 and
 // leaves it in place as its results. Output goes to bench/.tmp/; nothing here is a fixture.
 import { createRequire } from "node:module";
 import { mkdirSync, writeFileSync } from "node:fs";

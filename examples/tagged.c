@@ -1,6 +1,6 @@
 /*
  * tagged: guests for the tagged-argument convention of Runno PR #335, byte-exact
- * to /work/shared/docs/tagged-convention.md (packed, 1-byte tags, start offset 8,
+ * to docs/tagged-convention.md (packed, 1-byte tags, start offset 8,
  * 0xFF terminator). Every tagged export has the wasm signature () -> i32: it reads
  * its arguments from the region, returns an error code, and on success (0) has
  * overwritten the region with its results in the same format.

@@ -15,7 +15,7 @@ declare const __PROBE_WORKER__: string;
 
 const callOptions = { timeoutMs: 60_000, watchAllMemory: false };
 
-/** The worked example of tagged-convention.md: five tagged arguments. */
+/** The worked example of docs/tagged-convention.md: five tagged arguments. */
 const fiveTaggedArgs: ConventionCall = {
   convention: "tagged",
   args: workedExampleArgs,

@@ -210,7 +210,7 @@ export type CallEnding =
 /** How an export's arguments reach it: as wasm numbers, or through linear memory by a convention. */
 export type ConventionCall =
   | { convention: "plain"; args: WasmValue[] }
-  /** Tagged values written at the start offset; the export takes no parameters (tagged-convention.md). */
+  /** Tagged values written at the start offset; the export takes no parameters (docs/tagged-convention.md). */
   | { convention: "tagged"; args: TaggedArg[]; options: TaggedOptions }
   /** Strings and arrays copied into memory from the module's allocator, passed as pointer (+ length). */
   | { convention: "allocator"; plan: CallPlan; values: SlotValue[]; keepAllocations: boolean };

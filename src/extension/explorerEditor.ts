@@ -136,7 +136,7 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
       }
       const data = await vscode.workspace.fs.readFile(uri);
       // A Node Buffer would be sent as JSON, and a view sends its whole backing buffer:
-      // copy into a plain, exactly sized Uint8Array (platform.md).
+      // copy into a plain, exactly sized Uint8Array (docs/platform.md).
       const bytes = new Uint8Array(data.byteLength);
       bytes.set(data);
       return { type: "open", fileName, bytes, settings, saved: this.storage.get(stateKey(uri)) };

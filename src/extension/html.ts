@@ -1,6 +1,6 @@
 /**
  * The webview's HTML with its Content Security Policy: nonce scripts, 'wasm-unsafe-eval' for
- * WebAssembly, `worker-src blob:` for the reactor's worker, and nothing remote (platform.md).
+ * WebAssembly, `worker-src blob:` for the reactor's worker, and nothing remote (docs/platform.md).
  * It does not import vscode, so the browser tests render the very same page.
  */
 

@@ -22,7 +22,7 @@ interface RunningCall {
 /** Creates the worker; injected so that tests can count restarts. */
 export type WorkerFactory = () => Worker;
 
-/** Creates the reactor worker from the bundled source, through a Blob URL (platform.md). */
+/** Creates the reactor worker from the bundled source, through a Blob URL (docs/platform.md). */
 export function blobWorkerFactory(source: string): WorkerFactory {
   const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   return () => new Worker(url, { name: "wasi-reactor" });

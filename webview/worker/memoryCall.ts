@@ -153,7 +153,7 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
   return { ending, args, memory: report };
 }
 
-/** A call by the tagged convention (tagged-convention.md, "Calling"). */
+/** A call by the tagged convention (docs/tagged-convention.md, "Calling"). */
 export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: TaggedArg[], options: TaggedOptions, watchAllMemory: boolean): MemoryCallResult {
   const { memory, module } = access;
   if (fn.type.params.length > 0) {

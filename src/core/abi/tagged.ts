@@ -1,6 +1,6 @@
 /**
  * The tagged-argument convention of Runno PR #335, byte-exact to
- * /work/shared/docs/tagged-convention.md ("Byte layout"): typed arguments written to memory with
+ * docs/tagged-convention.md ("Byte layout"): typed arguments written to memory with
  * a tag per argument and a 0xFF terminator, the export called with no parameters, results read
  * back in the same format. It encodes and decodes bytes only; the worker writes and calls.
  */
@@ -39,7 +39,7 @@ export interface TaggedOptions {
 /** The PR's own layout: start offset 8, one-byte tags, no padding. */
 export const DEFAULT_TAGGED_OPTIONS: Readonly<TaggedOptions> = { startOffset: 8, tagWidth: 1, padStringsTo4: false };
 
-/** The tag value of each type (tagged-convention.md, "Byte layout"). The terminator is −1. */
+/** The tag value of each type (docs/tagged-convention.md, "Byte layout"). The terminator is −1. */
 export const TAGS: Readonly<Record<TaggedType, number>> = { Int32: 0x01, Uint32: 0x02, string: 0x03, Int32Array: 0x04, Uint32Array: 0x05 };
 
 /** Where and why encoding or decoding failed. `offset` is an address in memory. */

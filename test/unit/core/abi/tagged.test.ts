@@ -1,4 +1,4 @@
-/** The tagged convention, byte-exact to tagged-convention.md: encoding, decoding, its variants and malformed results. */
+/** The tagged convention, byte-exact to docs/tagged-convention.md: encoding, decoding, its variants and malformed results. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import {
@@ -17,7 +17,7 @@ import { narrate } from "../../../../src/core/layout";
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 const bytesOf = (spaced: string): Uint8Array => Uint8Array.from(Buffer.from(spaced.replace(/[\s|]/g, ""), "hex"));
 
-/** The worked example of tagged-convention.md, copied from its byte listing. */
+/** The worked example of docs/tagged-convention.md, copied from its byte listing. */
 const EXAMPLE_ARGS: TaggedArg[] = [
   { type: "Int32", value: -1 },
   { type: "Uint32", value: 1 },

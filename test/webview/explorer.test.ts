@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import type { DidCallMessage } from "../../src/core/protocol";
 import createWabt from "wabt";
-import { callExport, openBytes, openFixture, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
+import { callExport, openBytes, openFixture, posted, postedCount, startHarness, waitForPosted, type Harness } from "./harness";
 
 const shots = join(__dirname, "..", "..", "test-results");
 
@@ -252,6 +252,72 @@ describe("webview: the real bundles in Chromium", function () {
     const reply = (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
     assert.deepEqual(reply.results, ["42"]);
     assert.equal(await page.getByLabel("a", { exact: true }).inputValue(), "20");
+  });
+
+  it("marks _initialize as the entry point that ran at load, and asks before running it again", async () => {
+    await openFixture(page, "counter");
+    const entry = page.locator("li[data-name='_initialize']");
+    assert.equal(await page.locator("#signature-_initialize").innerText(), "() · entry point · ran at load");
+    // The page opens on an ordinary export, so the entry point is never one Enter away.
+    assert.equal(await page.locator(".call h2 code").innerText(), "increment");
+    for (const expected of ["1", "2"]) assert.deepEqual((await callExport(page, "increment")).results, [expected]);
+    await page.locator(".export-scroller").screenshot({ path: join(shots, "export-list-entry-point.png") });
+    await entry.getByRole("button").click();
+    const from = await postedCount(page);
+    await page.getByRole("button", { name: "Call", exact: true }).click();
+    const dialog = page.getByRole("alertdialog", { name: "Run _initialize again?" });
+    await dialog.waitFor({ timeout: 5000 });
+    assert.match(await dialog.innerText(), /already ran when the module loaded/);
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Keep the current state");
+    await page.locator(".call").screenshot({ path: join(shots, "entry-point-confirmation.png") });
+    assert.deepEqual((await posted(page)).slice(from).filter((m) => m.type === "didCall" || m.type === "didStartCall"), [], "nothing ran while the page asked");
+    await dialog.getByRole("button", { name: "Keep the current state" }).click();
+    assert.equal(await dialog.count(), 0);
+    assert.deepEqual((await callExport(page, "increment")).results, ["3"], "declined, the count goes on");
+
+    // Confirmed, it runs: the count starts afresh.
+    await entry.getByRole("button").click();
+    const confirmedFrom = await postedCount(page);
+    await page.getByRole("button", { name: "Call", exact: true }).click();
+    await dialog.getByRole("button", { name: "Run again" }).click();
+    const reply = (await waitForPosted(page, (m) => m.type === "didCall", confirmedFrom)) as DidCallMessage;
+    assert.equal(reply.exportName, "_initialize");
+    assert.equal(reply.outcome, "returned");
+    assert.deepEqual((await callExport(page, "increment")).results, ["1"]);
+  });
+
+  it("asks before running _initialize on the host's request, and answers the host either way", async () => {
+    await openFixture(page, "counter");
+    assert.deepEqual((await callExport(page, "increment")).results, ["1"]);
+    const invokeInitialize = () => page.evaluate(() => window.postMessage({ type: "invoke", exportName: "_initialize", args: [] }, "*"));
+    const dialog = page.getByRole("alertdialog", { name: "Run _initialize again?" });
+
+    const from = await postedCount(page);
+    await invokeInitialize();
+    await dialog.waitFor({ timeout: 5000 });
+    assert.match(await dialog.innerText(), /VS Code asked to call _initialize/);
+    assert.deepEqual((await posted(page)).slice(from).filter((m) => m.type === "didCall"), [], "the host's request waits for the user");
+    await page.keyboard.press("Escape");
+    const declined = (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
+    assert.equal(declined.exportName, "_initialize");
+    assert.equal(declined.outcome, "invalid");
+    assert.match(declined.message ?? "", /not run again: the user chose to keep the current state/);
+    assert.deepEqual((await callExport(page, "increment")).results, ["2"]);
+
+    // A request the user leaves for another export is answered too.
+    const leftFrom = await postedCount(page);
+    await invokeInitialize();
+    await dialog.waitFor({ timeout: 5000 });
+    await page.getByRole("button", { name: "get", exact: true }).click();
+    const dropped = (await waitForPosted(page, (m) => m.type === "didCall", leftFrom)) as DidCallMessage;
+    assert.match(dropped.message ?? "", /dropped before the user answered/);
+
+    const confirmedFrom = await postedCount(page);
+    await invokeInitialize();
+    await dialog.getByRole("button", { name: "Run again" }).click();
+    const ran = (await waitForPosted(page, (m) => m.type === "didCall", confirmedFrom)) as DidCallMessage;
+    assert.equal(ran.outcome, "returned");
+    assert.deepEqual((await callExport(page, "increment")).results, ["1"]);
   });
 
   it("keeps typed arguments across a reload of the page", async () => {

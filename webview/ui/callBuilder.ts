@@ -4,6 +4,7 @@
  * Pure, so the unit tests run it under Node; it does not render.
  */
 import {
+  DEFAULT_CSTRING_MAX_BYTES,
   changeSlot,
   parseSlotArgument,
   plainPlan,
@@ -11,6 +12,7 @@ import {
   proposeConvention,
   type CallPlan,
   type ConventionProposal,
+  type ResultReading,
   type SlotValue,
 } from "../../src/core/abi/allocator";
 import { parseScalar, type Parsed } from "../../src/core/abi/numbers";
@@ -162,4 +164,22 @@ export function withSlot(choice: ExportChoice, slotIndex: number, kind: string):
     head === "pointerLength" ? { kind: "pointerLength", holds: holds as never } : head === "cstring" ? { kind: "cstring" } : { kind: "scalar" },
   );
   return edit.ok ? { ok: true, choice: { ...choice, plan: edit.plan } } : { ok: false, reason: edit.reason };
+}
+
+/** The ways an allocator call's result can be read, as `[kind, label]`: numbers always, text when the results fit. */
+export function resultReadings(fn: ExportedFunction): [ResultReading["kind"], string][] {
+  const readings: [ResultReading["kind"], string][] = [["plain", "as numbers"]];
+  const results = fn.type.results;
+  if (results.length === 1 && results[0] === "i32") readings.push(["cstring", "as a pointer to a C string"]);
+  if (results.length === 2 && results.every((t) => t === "i32")) readings.push(["pointerLength", "as pointer + length of a UTF-8 string"]);
+  return readings;
+}
+
+/** Applies a result reading to an allocator choice; the reason when `fn`'s results cannot be read that way. */
+export function withResultReading(choice: ExportChoice, fn: ExportedFunction, kind: string): { ok: true; choice: ExportChoice } | { ok: false; reason: string } {
+  if (choice.convention !== "allocator") return { ok: false, reason: "Only the allocator convention reads results from memory." };
+  if (!resultReadings(fn).some(([offered]) => offered === kind)) return { ok: false, reason: `${fn.name}'s results cannot be read ${kind === "cstring" ? "as a C string" : kind === "pointerLength" ? "as pointer + length" : `as "${kind}"`}.` };
+  const result: ResultReading =
+    kind === "cstring" ? { kind: "cstring", maxBytes: DEFAULT_CSTRING_MAX_BYTES } : kind === "pointerLength" ? { kind: "pointerLength", holds: "string", lengthUnit: "bytes" } : { kind: "plain" };
+  return { ok: true, choice: { ...choice, plan: { ...choice.plan, result } } };
 }

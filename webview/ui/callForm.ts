@@ -4,22 +4,24 @@
  * its inputs alive while the user types and rebuilds only when the form's shape changes.
  */
 import { ELEMENT_KINDS } from "../../src/core/abi/values";
-import { DEFAULT_CSTRING_MAX_BYTES, type PlanSlot, type ResultReading } from "../../src/core/abi/allocator";
+import type { PlanSlot } from "../../src/core/abi/allocator";
 import { TAGS, type TaggedType } from "../../src/core/abi/tagged";
 import type { ExportedFunction } from "../../src/core/wasm/types";
-import { choiceFor, conventionLabels, fieldCount, parseFields, previewLayout, withSlot, type ExportChoice, type FieldProblem } from "./callBuilder";
+import { conventionLabels, fieldCount, parseFields, previewLayout, resultReadings, type ExportChoice, type FieldProblem } from "./callBuilder";
 import { h, icon } from "./dom";
 import { signatureText } from "./format";
-import { choiceOf, inputsFor, isCallable, moduleOf, proposalFor, selectedFunction, type State } from "./state";
+import { choiceOf, hasReachableMemory, inputsFor, isCallable, isEntryPoint, moduleOf, proposalFor, selectedFunction, type FormEvent, type State } from "./state";
 
 /** What the form asks the page to do. */
 export interface FormActions {
-  edit(exportName: string, index: number, text: string): void;
-  /** Changes how an export is called; `update` receives the current choice, texts included. */
-  choose(exportName: string, update: (current: ExportChoice) => ExportChoice): void;
-  watchAllMemory(isOn: boolean): void;
+  /** Applies one edit of the form; the reducer (state.ts) decides what it changes. */
+  dispatch(event: FormEvent): void;
   call(): void;
   cancel(): void;
+  /** Runs the call that waits for confirmation, which must be of `exportName`. */
+  confirmCall(exportName: string): void;
+  /** Drops the call that waits for confirmation. */
+  declineCall(): void;
 }
 
 const placeholders: Record<string, string> = { i32: "e.g. 42, -1, 0xff", i64: "e.g. 9007199254740993", f32: "e.g. 0.1, NaN, -0", f64: "e.g. 3.14, Infinity, -0" };
@@ -63,6 +65,19 @@ export class CallForm {
   private callButton?: HTMLButtonElement;
   private cancelButton?: HTMLButtonElement;
   private shape = "";
+  /** The confirmation of a call of the entry point; empty and hidden when none waits. */
+  private readonly confirmation = h("div", {
+    className: "notice confirm-call",
+    role: "alertdialog",
+    "aria-labelledby": "confirm-call-title",
+    "aria-describedby": "confirm-call-text",
+    hidden: true,
+    onKeydown: (event: Event) => {
+      if ((event as KeyboardEvent).key === "Escape") this.actions.declineCall();
+    },
+  });
+  /** Which confirmation is shown, so that an update that leaves it alone keeps its focus. */
+  private confirmingKey = "";
 
   constructor(private readonly actions: FormActions) {}
 
@@ -79,6 +94,7 @@ export class CallForm {
       this.refresh(state);
     }
     this.setRunning(state);
+    this.showConfirmation(state);
   }
 
   private render(state: State): void {
@@ -94,10 +110,10 @@ export class CallForm {
     const proposal = proposalFor(state, fn);
     const conventionSelect = h("select", {
       id: "convention",
-      onChange: (event: Event) => this.actions.choose(fn.name, () => choiceFor((event.target as HTMLSelectElement).value as ExportChoice["convention"], fn, module)),
+      onChange: (event: Event) => this.actions.dispatch({ type: "setConvention", exportName: fn.name, convention: (event.target as HTMLSelectElement).value as ExportChoice["convention"] }),
     });
     // Conventions that pass values through memory need one the explorer can reach.
-    const hasMemory = state.load.status === "loaded" && state.load.report.status === "loaded" && state.load.report.instance.status === "ready" && state.load.report.instance.memoryBytes > 0;
+    const hasMemory = hasReachableMemory(state);
     for (const [value, label] of Object.entries(conventionLabels)) {
       const item = option(value, value === "plain" || hasMemory ? label : `${label} — unavailable: the module has no memory the explorer can reach`, value === choice.convention);
       item.disabled = value !== "plain" && !hasMemory;
@@ -106,15 +122,15 @@ export class CallForm {
     const suggested = proposal?.convention === "cstring" ? "allocator" : proposal?.convention;
     const suggestion = proposal ? `Suggested: ${suggested === "allocator" ? "module allocator" : suggested}. ${proposal.reason}` : "";
     const useSuggestion =
-      suggested && suggested !== choice.convention && suggested !== "plain"
-        ? h("button", { type: "button", className: "secondary", onClick: () => this.actions.choose(fn.name, () => choiceFor(suggested, fn, module)) }, "Use the suggestion")
+      suggested && suggested !== choice.convention && suggested !== "plain" && hasMemory
+        ? h("button", { type: "button", className: "secondary", onClick: () => this.actions.dispatch({ type: "setConvention", exportName: fn.name, convention: suggested }) }, "Use the suggestion")
         : undefined;
 
     const texts = inputsFor(state, fn);
     const fieldNodes = this.fieldNodes(fn, choice, texts);
     this.callButton = h("button", { type: "submit", className: "primary", "aria-label": "Call", disabled: !isCallable(state) }, icon("play"), " Call");
     this.cancelButton = h("button", { type: "button", className: "secondary", "aria-label": "Cancel", hidden: true, onClick: () => this.actions.cancel() }, icon("debug-stop"), " Cancel");
-    const watchAll = h("input", { type: "checkbox", id: "watch-all", onChange: (e: Event) => this.actions.watchAllMemory((e.target as HTMLInputElement).checked) });
+    const watchAll = h("input", { type: "checkbox", id: "watch-all", onChange: (e: Event) => this.actions.dispatch({ type: "watchAllMemory", isOn: (e.target as HTMLInputElement).checked }) });
     watchAll.checked = state.isWatchingAllMemory;
 
     const form = h(
@@ -135,9 +151,10 @@ export class CallForm {
       choice.convention === "plain" ? undefined : h("details", { className: "section preview-section", open: true }, h("summary", {}, h("h3", {}, "Layout preview")), this.preview),
       h("div", { className: "actions" }, this.callButton, this.cancelButton),
     );
-    const entryNote =
-      fn.name === "_initialize" ? h("p", { className: "muted" }, icon("info"), " `_initialize` already ran when the module loaded; calling it again initializes the reactor's state once more.") : undefined;
-    this.element.replaceChildren(h("h2", {}, h("code", {}, fn.name), " ", h("span", { className: "signature" }, signatureText(fn))), entryNote ?? "", form);
+    const entryNote = isEntryPoint(state, fn.name)
+      ? h("p", { className: "muted entry-note" }, icon("info"), " The reactor's entry point: it already ran when the module loaded. Calling it again re-runs the module's initialization, so the page asks first.")
+      : undefined;
+    this.element.replaceChildren(h("h2", {}, h("code", {}, fn.name), " ", h("span", { className: "signature" }, signatureText(fn))), entryNote ?? "", form, this.confirmation);
     this.refresh(state);
   }
 
@@ -152,7 +169,7 @@ export class CallForm {
         autocomplete: "off",
         placeholder,
         "aria-describedby": `${id}-hint`,
-        onInput: (event: Event) => this.actions.edit(fn.name, i, (event.target as HTMLInputElement).value),
+        onInput: (event: Event) => this.actions.dispatch({ type: "edit", exportName: fn.name, index: i, text: (event.target as HTMLInputElement).value }),
       });
       input.value = texts[i] ?? "";
       const hint = h("div", { className: "hint", id: `${id}-hint` });
@@ -169,13 +186,7 @@ export class CallForm {
           const select = h("select", {
             className: "slot-kind",
             "aria-label": `${slot.name}: passed as`,
-            onChange: (event: Event) => {
-              const kind = (event.target as HTMLSelectElement).value;
-              this.actions.choose(fn.name, (current) => {
-                const changed = withSlot(current, i, kind);
-                return changed.ok ? changed.choice : current;
-              });
-            },
+            onChange: (event: Event) => this.actions.dispatch({ type: "setSlotKind", exportName: fn.name, slot: i, kind: (event.target as HTMLSelectElement).value }),
           });
           for (const [value, label] of slotKinds(slot, fn)) select.append(option(value, label, value === slotKindValue(slot)));
           const params = slot.kind === "pointerLength" ? `params ${slot.ptrParam}, ${slot.lenParam} (${slot.name}, ${slot.lenName})` : `param ${slot.param}`;
@@ -187,22 +198,19 @@ export class CallForm {
             const select = h("select", {
               className: "slot-kind",
               "aria-label": `Argument ${i + 1} type`,
-              onChange: (event: Event) => {
-                const type = (event.target as HTMLSelectElement).value as TaggedType;
-                this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, rows: current.rows.map((r, j) => (j === i ? { ...r, type } : r)) } : current));
-              },
+              onChange: (event: Event) => this.actions.dispatch({ type: "setTaggedType", exportName: fn.name, row: i, taggedType: (event.target as HTMLSelectElement).value as TaggedType }),
             });
             for (const type of taggedTypes) select.append(option(type, `${type} (tag 0x${TAGS[type].toString(16).padStart(2, "0")})`, type === row.type));
             const remove = h(
               "button",
-              { type: "button", className: "icon-button", "aria-label": `Remove argument ${i + 1}`, onClick: () => this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, rows: current.rows.filter((_, j) => j !== i) } : current)) },
+              { type: "button", className: "icon-button", "aria-label": `Remove argument ${i + 1}`, onClick: () => this.actions.dispatch({ type: "removeTaggedRow", exportName: fn.name, row: i }) },
               icon("close"),
             );
             return field(i, `Argument ${i + 1}`, select, row.type.endsWith("Array") ? "e.g. [1, -2, 0x10]" : row.type === "string" ? "text" : "e.g. 42", remove);
           }),
           h(
             "button",
-            { type: "button", className: "secondary", onClick: () => this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, rows: [...current.rows, { type: "Int32", text: "" }] } : current)) },
+            { type: "button", className: "secondary", onClick: () => this.actions.dispatch({ type: "addTaggedRow", exportName: fn.name }) },
             icon("add"),
             " Add argument",
           ),
@@ -214,20 +222,16 @@ export class CallForm {
     if (choice.convention === "tagged") {
       const start = h("input", { id: "tagged-start", type: "number", min: "0", className: "small" });
       start.value = String(choice.options.startOffset);
-      start.addEventListener("change", () => {
-        const startOffset = Number(start.value);
-        if (Number.isSafeInteger(startOffset) && startOffset >= 0) this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, options: { ...current.options, startOffset } } : current));
-      });
-      const width = h("select", { id: "tagged-width", onChange: (e: Event) => {
-          const tagWidth = Number((e.target as HTMLSelectElement).value) === 4 ? 4 : 1;
-          this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, options: { ...current.options, tagWidth } } : current));
-        },
+      start.addEventListener("change", () => this.actions.dispatch({ type: "setTaggedOption", exportName: fn.name, option: "startOffset", value: Number(start.value) }));
+      const width = h("select", {
+        id: "tagged-width",
+        onChange: (e: Event) => this.actions.dispatch({ type: "setTaggedOption", exportName: fn.name, option: "tagWidth", value: Number((e.target as HTMLSelectElement).value) === 4 ? 4 : 1 }),
       });
       width.append(option("1", "1 byte (PR #335)", choice.options.tagWidth === 1), option("4", "4 bytes", choice.options.tagWidth === 4));
-      const pad = h("input", { type: "checkbox", id: "tagged-pad", onChange: (e: Event) => {
-          const padStringsTo4 = (e.target as HTMLInputElement).checked;
-          this.actions.choose(fn.name, (current) => (current.convention === "tagged" ? { ...current, options: { ...current.options, padStringsTo4 } } : current));
-        },
+      const pad = h("input", {
+        type: "checkbox",
+        id: "tagged-pad",
+        onChange: (e: Event) => this.actions.dispatch({ type: "setTaggedOption", exportName: fn.name, option: "padStringsTo4", value: (e.target as HTMLInputElement).checked }),
       });
       pad.checked = choice.options.padStringsTo4;
       return h(
@@ -242,23 +246,15 @@ export class CallForm {
       );
     }
     if (choice.convention === "allocator") {
-      const readings: [string, string][] = [["plain", "as numbers"]];
-      if (fn.type.results.length === 1 && fn.type.results[0] === "i32") readings.push(["cstring", "as a pointer to a C string"]);
-      if (fn.type.results.length === 2 && fn.type.results.every((t) => t === "i32")) readings.push(["pointerLength", "as pointer + length of a UTF-8 string"]);
       const reading = h("select", {
         id: "result-reading",
-        onChange: (e: Event) => {
-          const value = (e.target as HTMLSelectElement).value;
-          const result: ResultReading =
-            value === "cstring" ? { kind: "cstring", maxBytes: DEFAULT_CSTRING_MAX_BYTES } : value === "pointerLength" ? { kind: "pointerLength", holds: "string", lengthUnit: "bytes" } : { kind: "plain" };
-          this.actions.choose(fn.name, (current) => (current.convention === "allocator" ? { ...current, plan: { ...current.plan, result } } : current));
-        },
+        onChange: (e: Event) => this.actions.dispatch({ type: "setResultReading", exportName: fn.name, reading: (e.target as HTMLSelectElement).value }),
       });
-      for (const [value, label] of readings) reading.append(option(value, label, value === choice.plan.result.kind));
-      const keep = h("input", { type: "checkbox", id: "keep-allocations", onChange: (e: Event) => {
-          const keepAllocations = (e.target as HTMLInputElement).checked;
-          this.actions.choose(fn.name, (current) => (current.convention === "allocator" ? { ...current, keepAllocations } : current));
-        },
+      for (const [value, label] of resultReadings(fn)) reading.append(option(value, label, value === choice.plan.result.kind));
+      const keep = h("input", {
+        type: "checkbox",
+        id: "keep-allocations",
+        onChange: (e: Event) => this.actions.dispatch({ type: "keepAllocations", exportName: fn.name, isOn: (e.target as HTMLInputElement).checked }),
       });
       keep.checked = choice.keepAllocations;
       return h(
@@ -312,6 +308,7 @@ export class CallForm {
   showTexts(state: State): void {
     this.render(state);
     this.setRunning(state);
+    this.showConfirmation(state);
   }
 
   /** Marks the fields with problems (after Call was pressed) and moves focus to the first. */
@@ -326,9 +323,52 @@ export class CallForm {
     this.fields[problems[0]?.index ?? -1]?.input.focus();
   }
 
+  /**
+   * Shows the inline confirmation while a call of the entry point waits for the user's word
+   * (a webview has no `window.confirm`). Focus goes to the choice that keeps the state, so a
+   * second Enter does not re-run the entry point.
+   */
+  private showConfirmation(state: State): void {
+    const pending = state.confirming?.exportName === state.selected ? state.confirming : undefined;
+    const key = pending ? `${pending.exportName}:${String(pending.isFromHost)}` : "";
+    if (key === this.confirmingKey) return;
+    this.confirmingKey = key;
+    this.confirmation.hidden = pending === undefined;
+    if (!pending) {
+      const hadFocus = this.confirmation.contains(document.activeElement);
+      this.confirmation.replaceChildren();
+      if (hadFocus) this.callButton?.focus();
+      return;
+    }
+    const { exportName } = pending;
+    const keep = h("button", { type: "button", className: "secondary", onClick: () => this.actions.declineCall() }, "Keep the current state");
+    this.confirmation.replaceChildren(
+      icon("warning"),
+      h(
+        "div",
+        {},
+        h("strong", { id: "confirm-call-title" }, "Run ", h("code", {}, exportName), " again?"),
+        h(
+          "p",
+          { id: "confirm-call-text" },
+          pending.isFromHost ? "VS Code asked to call " : "You asked to call ",
+          h("code", {}, exportName),
+          ", which already ran when the module loaded. Running it again re-runs the module's initialization on the live instance: whatever it sets up (globals, memory) starts over, and what earlier calls built up may be lost.",
+        ),
+        h(
+          "div",
+          { className: "actions" },
+          h("button", { type: "button", className: "primary", onClick: () => this.actions.confirmCall(exportName) }, icon("debug-restart"), " Run again"),
+          keep,
+        ),
+      ),
+    );
+    keep.focus();
+  }
+
   private setRunning(state: State): void {
     const isRunning = state.running !== undefined;
-    if (this.callButton) this.callButton.disabled = isRunning || !isCallable(state);
+    if (this.callButton) this.callButton.disabled = isRunning || !isCallable(state) || state.confirming !== undefined;
     if (this.cancelButton) this.cancelButton.hidden = !isRunning;
   }
 }

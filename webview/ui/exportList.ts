@@ -20,6 +20,13 @@ function cssIdent(name: string): string {
   return Array.from(name, (c) => (/[A-Za-z0-9_-]/.test(c) ? c : `_${c.codePointAt(0)?.toString(16)}`)).join("");
 }
 
+/** The module's entry point and what to say of it instead of an ordinary export's signature. */
+export interface EntryPointNote {
+  exportName: string;
+  note: string;
+}
+
+/** The export list: a filter box above virtualized rows, one per exported function. */
 export class ExportList {
   readonly element = h("nav", { className: "exports", "aria-label": "Exports" });
   private readonly heading = h("h2", {});
@@ -31,6 +38,7 @@ export class ExportList {
   /** The functions the filter lets through, in module order. */
   private shown: readonly ExportedFunction[] = [];
   private selected?: string;
+  private entryPoint?: EntryPointNote;
   /** The export that holds the list's Tab stop: the selected one, or the one the arrows moved to. */
   private active?: string;
   private readonly rows = new Map<string, HTMLLIElement>();
@@ -59,10 +67,26 @@ export class ExportList {
     }).observe(this.scroller);
   }
 
-  /** Shows a module's functions (a new array means a new module) and which one is selected. */
-  update(functions: readonly ExportedFunction[], selected: string | undefined): void {
+  /**
+   * Shows a module's functions (a new array means a new module), which one is selected, and the
+   * entry point, which is marked as the one that runs at load rather than listed as an ordinary export.
+   */
+  update(functions: readonly ExportedFunction[], selected: string | undefined, entryPoint?: EntryPointNote): void {
     const isNewModule = functions !== this.functions;
-    if (!isNewModule && selected === this.selected) return;
+    const isNewEntryPoint = entryPoint?.exportName !== this.entryPoint?.exportName || entryPoint?.note !== this.entryPoint?.note;
+    if (isNewEntryPoint) {
+      // Its row says how far loading has come: draw it afresh.
+      for (const name of [entryPoint?.exportName, this.entryPoint?.exportName]) {
+        if (name === undefined) continue;
+        this.rows.get(name)?.remove();
+        this.rows.delete(name);
+      }
+      this.entryPoint = entryPoint;
+    }
+    if (!isNewModule && selected === this.selected) {
+      if (isNewEntryPoint) this.render();
+      return;
+    }
     this.selected = selected;
     this.active = selected;
     this.pendingReveal = selected;
@@ -146,16 +170,24 @@ export class ExportList {
 
   private createRow(fn: ExportedFunction): HTMLLIElement {
     const signatureId = `signature-${cssIdent(fn.name)}`;
+    const entry = this.entryPoint?.exportName === fn.name ? this.entryPoint : undefined;
     const signature = signatureText(fn);
     return h(
       "li",
       { "data-name": fn.name },
       h(
         "button",
-        { type: "button", className: "export", "aria-label": fn.name, "aria-describedby": signatureId, title: `${fn.name} ${signature}`, onClick: () => this.onSelect(fn.name) },
-        icon("symbol-method"),
+        {
+          type: "button",
+          className: entry ? "export entry-point" : "export",
+          "aria-label": fn.name,
+          "aria-describedby": signatureId,
+          title: entry ? `${fn.name} ${signature}: the module's entry point (${entry.note})` : `${fn.name} ${signature}`,
+          onClick: () => this.onSelect(fn.name),
+        },
+        icon(entry ? "rocket" : "symbol-method"),
         h("span", { className: "export-name" }, fn.name),
-        h("code", { className: "signature", id: signatureId }, signature),
+        h("code", { className: "signature", id: signatureId }, signature, entry ? ` · ${entry.note}` : ""),
       ),
     );
   }

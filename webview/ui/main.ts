@@ -5,7 +5,7 @@
 import { buildCall, fieldCount } from "./callBuilder";
 import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
 import { blobWorkerFactory, ReactorClient } from "./reactorClient";
-import { choiceOf, functionsOf, initialState, inputsFor, reduce, sanitizeSaved, savedState, selectedFunction, whyNotCallable, type Event } from "./state";
+import { choiceOf, initialState, inputsFor, isEntryPoint, reduce, sanitizeSaved, savedState, selectedFunction, unansweredHostCall, whyNotCallable, type Event } from "./state";
 import { resultTexts, View } from "./view";
 
 /** The worker's bundled source, inlined by the build (scripts/build.mjs). */
@@ -31,15 +31,15 @@ let state = initialState(ownSaved);
 const view = new View(
   document.getElementById("app") ?? document.body,
   {
-    select: (exportName) => dispatch({ type: "select", exportName }),
-    edit: (exportName, index, text) => dispatch({ type: "edit", exportName, index, text }),
-    choose: (exportName, update) => {
-      const fn = functionsOf(state).find((f) => f.name === exportName);
-      if (fn) dispatch({ type: "choose", exportName, choice: update(choiceOf(state, fn)) });
-    },
-    watchAllMemory: (isOn) => dispatch({ type: "watchAllMemory", isOn }),
-    call: () => void callSelected(),
+    dispatch,
+    call: () => void callSelected({ isFromHost: false, isConfirmed: false }),
     cancel: () => client.cancel(),
+    confirmCall: (exportName) => {
+      const pending = state.confirming;
+      dispatch({ type: "confirmCall", exportName });
+      if (pending?.exportName === exportName && state.confirming === undefined) void callSelected({ isFromHost: pending.isFromHost, isConfirmed: true });
+    },
+    declineCall: () => dispatch({ type: "declineCall" }),
     copy: (text) => vscode.postMessage({ type: "copy", text }),
   },
   { read: (offset, length) => client.readMemory(offset, length) },
@@ -50,6 +50,11 @@ function dispatch(event: Event): void {
   const prev = state;
   state = reduce(state, event);
   view.update(prev, state);
+  const unanswered = unansweredHostCall(prev, state, event);
+  if (unanswered) {
+    const why = event.type === "declineCall" ? "the user chose to keep the current state" : "the request was dropped before the user answered";
+    postCall(unanswered.exportName, [], undefined, { outcome: "invalid", message: `${unanswered.exportName} was not run again: ${why}. It already ran when the module loaded.` });
+  }
   if (
     prev.selected !== state.selected ||
     prev.inputs !== state.inputs ||
@@ -110,7 +115,11 @@ function postCall(exportName: string, argTexts: string[], outcome: CallOutcome |
   });
 }
 
-async function callSelected(): Promise<void> {
+/**
+ * Calls the selected export with the form's texts. The entry point already ran at load: calling
+ * it again waits for the user to confirm in the page, whoever asked (`isConfirmed` says they did).
+ */
+async function callSelected({ isFromHost, isConfirmed }: { isFromHost: boolean; isConfirmed: boolean }): Promise<void> {
   const fn = selectedFunction(state);
   if (!fn) return;
   const argTexts = inputsFor(state, fn);
@@ -129,6 +138,11 @@ async function callSelected(): Promise<void> {
     // Nothing is called with an invalid argument: the fields say why, and focus goes to the first.
     view.showProblems(built.problems);
     postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: built.problems.map((p) => `argument ${p.index + 1}: ${p.reason}`).join("; ") });
+    return;
+  }
+  if (isEntryPoint(state, fn.name) && !isConfirmed) {
+    // The answer to the host (a call, or a refusal) follows the user's choice.
+    dispatch({ type: "askBeforeCall", exportName: fn.name, isFromHost });
     return;
   }
   // The request goes out before the page redraws, so a quick call does not wait for a frame.
@@ -187,7 +201,7 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
       }
       message.args.forEach((text, index) => dispatch({ type: "edit", exportName: fn.name, index, text }));
       view.showTexts(state);
-      void callSelected();
+      void callSelected({ isFromHost: true, isConfirmed: false });
       break;
     }
   }

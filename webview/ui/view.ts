@@ -12,11 +12,11 @@ import { h, icon } from "./dom";
 import { bytesText, durationText, kindDescriptions, limitsText, signatureText, valueText } from "./format";
 import { renderMemoryReport, type MemoryMapActions } from "./memoryMap";
 import { MemoryView, type MemorySource } from "./memoryView";
-import { moduleOf, type CallRecord, type State } from "./state";
+import { entryPointNote, moduleOf, type CallRecord, type Event, type State } from "./state";
 
-/** What the view asks the page to do. */
+/** What the view asks the page to do: state changes go through `dispatch`, the rest are effects. */
 export interface Actions extends FormActions, Omit<MemoryMapActions, "reveal"> {
-  select(exportName: string): void;
+  dispatch(event: Event): void;
 }
 
 const wasiModules = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
@@ -64,7 +64,7 @@ export class View {
     memorySource: MemorySource,
   ) {
     this.form = new CallForm(actions);
-    this.exportList = new ExportList((exportName) => actions.select(exportName));
+    this.exportList = new ExportList((exportName) => actions.dispatch({ type: "select", exportName }));
     const memoryContainer = h("div", { className: "memory-view-container" });
     this.memorySection.append(h("h2", {}, "Linear memory"), memoryContainer);
     this.memoryView = new MemoryView(memoryContainer, memorySource);
@@ -88,7 +88,7 @@ export class View {
       this.renderHeader(next);
       this.renderDetails(next);
     }
-    this.exportList.update(moduleOf(next)?.functions ?? noFunctions, next.selected);
+    this.exportList.update(moduleOf(next)?.functions ?? noFunctions, next.selected, entryPointNote(next));
     this.form.update(next, isNewLoad);
     if (isNewLoad || prev?.running !== next.running || prev?.last !== next.last) {
       this.root.classList.toggle("is-running", next.running !== undefined);

@@ -12,13 +12,15 @@ import * as esbuild from "esbuild";
 import type { Browser, Page } from "playwright-core";
 import type { ByteRange, Region } from "../../src/core/layout";
 import { launchChromium } from "../chromium.mjs";
-import { themeCss } from "./theme";
+import { themeClass, themeCss, type Theme } from "./theme";
 import type { MemoryPageHooks } from "./memoryViewPage/main";
 import { fakeByte, known } from "./memoryViewPage/memories";
 
 const root = join(__dirname, "..", "..");
 const shots = join(root, "test-results");
 const GiB = 2 ** 30;
+/** The least colour difference (CIE76) between any two region kinds as painted over the editor background. */
+const minKindDistance = 10;
 
 type PageWindow = Window & { __memoryPage: MemoryPageHooks };
 
@@ -119,6 +121,47 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
+/** An sRGB colour with alpha, channels 0…1. */
+interface Rgba {
+  r: number;
+  g: number;
+  b: number;
+  a: number;
+}
+
+/** Reads a computed CSS colour: `rgb()`/`rgba()` in 0…255, or `color(srgb …)` in 0…1, as Chromium writes them. */
+function parseColor(text: string): Rgba {
+  const rgb = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(text);
+  if (rgb) return { r: Number(rgb[1]) / 255, g: Number(rgb[2]) / 255, b: Number(rgb[3]) / 255, a: rgb[4] === undefined ? 1 : Number(rgb[4]) };
+  const srgb = /^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.e-]+))?\)$/.exec(text);
+  if (srgb) return { r: Number(srgb[1]), g: Number(srgb[2]), b: Number(srgb[3]), a: srgb[4] === undefined ? 1 : Number(srgb[4]) };
+  throw new Error(`not a colour this test reads: ${text}`);
+}
+
+/** `top` painted over the opaque `bottom`. */
+function over(top: Rgba, bottom: Rgba): Rgba {
+  const mix = (t: number, b: number) => t * top.a + b * (1 - top.a);
+  return { r: mix(top.r, bottom.r), g: mix(top.g, bottom.g), b: mix(top.b, bottom.b), a: 1 };
+}
+
+/** CIE L*a*b* (D65) of an opaque sRGB colour. */
+function lab(c: Rgba): [number, number, number] {
+  const lin = (v: number) => (v <= 0.04045 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+  const [r, g, b] = [lin(c.r), lin(c.g), lin(c.b)];
+  const x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
+  const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
+}
+
+/** The CIE76 colour difference: about 2.3 is just noticeable; 10 and more reads as a different colour at a glance. */
+function deltaE(a: Rgba, b: Rgba): number {
+  const [l1, a1, b1] = lab(a);
+  const [l2, a2, b2] = lab(b);
+  return Math.hypot(l1 - l2, a1 - a2, b1 - b2);
+}
+
 const regions: Region[] = [
   { offset: 0xf0, size: 0x40, label: 'arg 0 "s"', kind: "allocation" },
   { offset: 0x100, size: 1, label: "a string", kind: "tag", value: "0x03" },
@@ -161,7 +204,8 @@ describe("webview: the memory view in Chromium", function () {
     };
     server = createServer((request, response) => {
       const url = new URL(request.url ?? "/", "http://x");
-      const theme = url.searchParams.get("theme") === "light" ? "light" : "dark";
+      const asked = url.searchParams.get("theme");
+      const theme: Theme = asked === "light" || asked === "high-contrast" ? asked : "dark";
       if (url.pathname === "/") {
         const nonce = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
         const csp = `default-src 'none'; script-src 'nonce-${nonce}'; style-src ${origin}`;
@@ -172,7 +216,7 @@ describe("webview: the memory view in Chromium", function () {
 <link rel="stylesheet" href="/theme.css?theme=${theme}">
 <link rel="stylesheet" href="/style.css"><link rel="stylesheet" href="/memoryView.css"><link rel="stylesheet" href="/page.css">
 <title>Memory view</title></head>
-<body class="vscode-${theme}"><main id="host"></main><script nonce="${nonce}" src="/main.js"></script></body></html>`);
+<body class="${themeClass(theme)}"><main id="host"></main><script nonce="${nonce}" src="/main.js"></script></body></html>`);
         return;
       }
       if (url.pathname === "/main.js") {
@@ -204,8 +248,8 @@ describe("webview: the memory view in Chromium", function () {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  async function open(theme: "dark" | "light" = "dark"): Promise<Page> {
-    const p = await browser.newPage({ colorScheme: theme, viewport: { width: 1200, height: 820 } });
+  async function open(theme: Theme = "dark"): Promise<Page> {
+    const p = await browser.newPage({ colorScheme: theme === "light" ? "light" : "dark", viewport: { width: 1200, height: 820 } });
     p.on("console", (message) => {
       if (/Content.Security.Policy/i.test(message.text())) cspViolations.push(message.text());
     });
@@ -544,6 +588,68 @@ describe("webview: the memory view in Chromium", function () {
     assert.ok(percentile(jumps.paints, 95) < 50, "a repaint of every row stays far below a slow frame");
     assert.ok((await page.locator(".mv-row").count()) < 100);
   });
+
+  // One palette: the memory map's swatch and the memory view's legend swatch and bytes show each
+  // region kind in the same colour, and no two kinds look alike, in every theme.
+  for (const theme of ["light", "dark", "high-contrast"] as const) {
+    it(`colours every region kind alike in the memory map and the memory view, and tells kinds apart (${theme} theme)`, async () => {
+      await page.close();
+      page = await open(theme);
+      await setup(page, "real");
+      await showLayout(page);
+      await page.evaluate((all) => {
+        const hooks = (window as unknown as PageWindow).__memoryPage;
+        hooks.showMap(all.filter((r) => r.kind !== "result"), all.filter((r) => r.kind === "result"));
+        hooks.view.reveal(0xf0);
+        (document.activeElement as HTMLElement | null)?.blur();
+      }, regions);
+      const kinds = [...new Set(regions.map((r) => r.kind))];
+      // The view paints in animation frames: wait until every kind has bytes on screen.
+      await eventually(async () => {
+        for (const kind of kinds) assert.ok((await page.locator(`.mv-row:not([hidden]) .mv-b.k-${kind}:not(.mv-sel)`).count()) > 0, `bytes of kind ${kind} are shown`);
+      });
+      // Selectors for each kind: the memory map's swatch, the memory view's legend swatch, and a byte on screen.
+      const selectors = kinds.map((kind) => [`.memory-map .swatch-${kind}`, `.mv-legend .mv-swatch.k-${kind}`, `.mv-row:not([hidden]) .mv-b.k-${kind}:not(.mv-sel)`]);
+      const computed = await page.evaluate(
+        (selectors) =>
+          selectors.map((group) =>
+            group.map((selector) => {
+              const element = document.querySelector(selector);
+              return element === null ? { color: `missing: ${selector}`, image: "" } : { color: getComputedStyle(element).backgroundColor, image: getComputedStyle(element).backgroundImage };
+            }),
+          ),
+        selectors,
+      );
+      const looks = {
+        background: await page.evaluate(() => getComputedStyle(document.body).backgroundColor),
+        kinds: kinds.map((kind, i) => {
+          const [map, legend, byte] = computed[i] as { color: string; image: string }[];
+          return { kind, map, legend, byte: byte as { color: string; image: string } };
+        }),
+      };
+      await page.screenshot({ path: join(shots, `region-palette-${theme}.png`), fullPage: true });
+      const text = (look: { color: string; image: string } | undefined) => `${look?.color} ${look?.image}`;
+      const differing = looks.kinds
+        .filter((k) => text(k.map) !== text(k.legend) || text(k.byte) !== text(k.legend))
+        .map((k) => `${k.kind}: map ${text(k.map)}, legend ${text(k.legend)}, bytes ${text(k.byte)}`);
+      assert.deepEqual(differing, [], "each kind looks the same in the memory map's swatch, the memory view's legend and its bytes");
+      // Kinds differ by colour, or by pattern (padding is striped); each differs from no region at all.
+      const background = parseColor(looks.background);
+      const seen = [{ kind: "no region", color: background, pattern: "none" }, ...looks.kinds.map((k) => ({ kind: k.kind, color: over(parseColor(k.byte.color), background), pattern: k.byte.image }))];
+      let closest = { distance: Infinity, pair: "" };
+      for (let i = 0; i < seen.length; i++) {
+        for (let j = i + 1; j < seen.length; j++) {
+          const a = seen[i] as (typeof seen)[number];
+          const b = seen[j] as (typeof seen)[number];
+          if (a.pattern !== b.pattern) continue;
+          const distance = deltaE(a.color, b.color);
+          if (distance < closest.distance) closest = { distance, pair: `${a.kind} and ${b.kind}` };
+        }
+      }
+      console.log(`      closest kinds in the ${theme} theme: ${closest.pair}, ΔE ${closest.distance.toFixed(1)}`);
+      assert.ok(closest.distance >= minKindDistance, `${closest.pair} look alike: ΔE ${closest.distance.toFixed(1)} < ${minKindDistance}`);
+    });
+  }
 
   for (const theme of ["dark", "light"] as const) {
     it(`looks right in the ${theme} theme (screenshot)`, async () => {

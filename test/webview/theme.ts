@@ -1,6 +1,7 @@
 /**
- * A subset of the `--vscode-*` variables VS Code's Dark Modern and Light Modern themes define,
- * so that pages in the harness look as they do in the editor (and screenshots show real contrast).
+ * A subset of the `--vscode-*` variables VS Code's Dark Modern, Light Modern and Dark High Contrast
+ * themes define, so that pages in the harness look as they do in the editor (and screenshots show
+ * real contrast). The body class a page needs for each theme is `themeClass(theme)`.
  */
 const dark: Record<string, string> = {
   "font-family": "system-ui, sans-serif",
@@ -44,6 +45,7 @@ const dark: Record<string, string> = {
   "charts-green": "#89d185",
   "charts-purple": "#b180d7",
   "terminal-ansiCyan": "#11a8cd",
+  "terminal-ansiMagenta": "#bc3fbc",
   "editor-selectionBackground": "#264f78",
   "editor-findMatchHighlightBackground": "rgba(234, 92, 0, 0.33)",
   "diffEditor-insertedTextBackground": "rgba(156, 204, 44, 0.2)",
@@ -86,6 +88,7 @@ const light: Record<string, string> = {
   "charts-green": "#388a34",
   "charts-purple": "#652d90",
   "terminal-ansiCyan": "#0598bc",
+  "terminal-ansiMagenta": "#bc05bc",
   "editor-selectionBackground": "#add6ff",
   "diffEditor-insertedTextBackground": "rgba(156, 204, 44, 0.25)",
   "editorLineNumber-foreground": "#6e7681",
@@ -96,8 +99,59 @@ const light: Record<string, string> = {
   "disabledForeground": "rgba(97, 97, 97, 0.5)",
 };
 
+/**
+ * Dark High Contrast: black background, white text, borders in the contrast colours, and the
+ * charts palette as VS Code derives it there (`charts.red` is `editorError.foreground`,
+ * `charts.yellow` is `editorWarning.foreground`, `charts.orange` is `minimap.findMatchHighlight`).
+ */
+const highContrast: Record<string, string> = {
+  ...dark,
+  foreground: "#ffffff",
+  descriptionForeground: "rgba(255, 255, 255, 0.7)",
+  errorForeground: "#f48771",
+  "editor-background": "#000000",
+  "panel-border": "#6fc3df",
+  contrastBorder: "#6fc3df",
+  contrastActiveBorder: "#f38518",
+  focusBorder: "#f38518",
+  "badge-background": "#000000",
+  "badge-foreground": "#ffffff",
+  "button-background": "#000000",
+  "button-secondaryBackground": "#000000",
+  "button-secondaryForeground": "#ffffff",
+  "input-background": "#000000",
+  "input-foreground": "#ffffff",
+  "input-border": "#6fc3df",
+  "list-hoverBackground": "#000000",
+  "list-activeSelectionBackground": "#000000",
+  "editorWarning-foreground": "#ffd370",
+  "charts-foreground": "#ffffff",
+  "charts-lines": "rgba(255, 255, 255, 0.5)",
+  "charts-red": "#f48771",
+  "charts-blue": "#3794ff",
+  "charts-yellow": "#ffd370",
+  "charts-orange": "#ab5a00",
+  "charts-green": "#89d185",
+  "charts-purple": "#b180d7",
+  "terminal-ansiCyan": "#00cdcd",
+  "terminal-ansiMagenta": "#cd00cd",
+  "editor-selectionBackground": "#ffffff",
+  "editor-selectionForeground": "#000000",
+  "editorLineNumber-foreground": "#ffffff",
+  "editorCursor-foreground": "#ffffff",
+  "disabledForeground": "#a5a5a5",
+};
+
+/** The themes the harness can show. */
+export type Theme = "light" | "dark" | "high-contrast";
+
+/** The class VS Code puts on the webview's body for `theme`. */
+export function themeClass(theme: Theme): string {
+  return `vscode-${theme}`;
+}
+
 /** A stylesheet declaring the theme's variables on `:root`, as VS Code does on the webview's html element. */
-export function themeCss(theme: "light" | "dark"): string {
-  const vars = theme === "dark" ? dark : light;
+export function themeCss(theme: Theme): string {
+  const vars = theme === "dark" ? dark : theme === "light" ? light : highContrast;
   return `:root {\n${Object.entries(vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join("\n")}\n}\n`;
 }

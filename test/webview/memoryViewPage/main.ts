@@ -1,10 +1,12 @@
 /**
- * The memory view's test page: a `MemoryView` over an in-page memory (a real 64 KiB buffer, or a
+ * The memory view's test page: a `MemoryView` (and, on request, a call's memory map beside it, as
+ * the explorer shows both) over an in-page memory (a real 64 KiB buffer, or a
  * sparse fake of up to 4 GiB whose bytes are computed from their address), with hooks on `window`
  * for test/webview/memoryView.test.ts. It is not part of the product and no product code imports it.
  */
 import type { ByteRange, Region } from "../../../src/core/layout";
 import type { MemoryWindow } from "../../../src/core/protocol";
+import { renderMemoryReport } from "../../../webview/ui/memoryMap";
 import { MemoryView, type MemorySource } from "../../../webview/ui/memoryView";
 import { fakeByte, realMemory } from "./memories";
 
@@ -22,6 +24,8 @@ export interface MemoryPageHooks {
   /** Grows the real memory by `pages` pages of 64 KiB, as `memory.grow` does, and tells the view. */
   grow(pages: number): void;
   setRegions(regions: Region[], changed: ByteRange[]): void;
+  /** Shows the memory map of a call that wrote `written` and read back `results`, above the view. */
+  showMap(written: Region[], results: Region[]): void;
   /** How long each of the view's animation-frame callbacks took, forced style and layout included. */
   paintMs: number[];
   /** The script part of `paintMs` alone. */
@@ -84,6 +88,12 @@ const hooks: MemoryPageHooks = {
   },
   setRegions(regions, changed) {
     hooks.view.setRegions(regions, changed);
+  },
+  showMap(written, results) {
+    const report = { written, results, writtenBytes: [], watched: [], changed: [], isWholeMemoryWatched: false, allocations: [], warnings: [], memoryBytesBefore: hooks.real.length };
+    const map = renderMemoryReport(report, "the call", { reveal: (offset, length) => hooks.view.reveal(offset, length), copy: () => undefined });
+    document.querySelector(".memory-map")?.remove();
+    host.before(map);
   },
   scrollFrames(frames, pxPerFrame) {
     const grid = document.querySelector(".mv-grid") as HTMLElement;

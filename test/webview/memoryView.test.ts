@@ -561,7 +561,7 @@ describe("webview: the memory view in Chromium", function () {
     assert.equal((await shownRows(page))[1]?.ascii, "Jello, reactor!.");
   });
 
-  it("keeps frames short while scrolling 1 GiB (measured, printed)", async () => {
+  it("keeps painting while scrolling 1 GiB, with a small row pool (frame times printed)", async () => {
     await setup(page, "fake", GiB);
     await eventually(async () => assert.equal((await shownRows(page))[0]?.bytes[0], "00"));
     const run = (frames: number, px: number) =>
@@ -583,9 +583,11 @@ describe("webview: the memory view in Chromium", function () {
       `repaint p50 ${percentile(r.paints, 50).toFixed(2)} ms, p95 ${percentile(r.paints, 95).toFixed(2)} ms (script alone p50 ${percentile(r.scripts, 50).toFixed(2)}, p95 ${percentile(r.scripts, 95).toFixed(2)}) over ${r.paints.length} paints`;
     console.log(`      ${report("wheel 60 px/frame", smooth)}`);
     console.log(`      ${report("jump 6 Mpx/frame ", jumps)}`);
-    // A sanity bound only: headless Chromium on a busy machine is no benchmark.
-    assert.ok(percentile(smooth.deltas, 95) < 250, "frames keep coming while scrolling");
-    assert.ok(percentile(jumps.paints, 95) < 50, "a repaint of every row stays far below a slow frame");
+    // The frame budget is bench/'s to hold (headless Chromium on a busy machine is no benchmark);
+    // here frames must keep coming, each jump repaints, and the pool stays small.
+    assert.ok(smooth.paints.length > 0 && jumps.paints.length > 0, "the view repainted while scrolling");
+    const top = Number.parseInt((await shownRows(page))[0]?.offset ?? "0", 16);
+    assert.ok(top > 256 * 1024 * 1024, `after the jumps the view shows 0x${top.toString(16)}, deep into the 1 GiB`);
     assert.ok((await page.locator(".mv-row").count()) < 100);
   });
 

@@ -43,8 +43,11 @@ export interface ChangeGroup {
   bytes: number;
   /** How many ranges hold those bytes (ranges that cross an area's edge count once on each side). */
   rangeCount: number;
-  /** The first `maxGroupRanges` of those ranges, cut to the area; the page lists no more. */
-  ranges: ByteRange[];
+  /**
+   * The first `maxGroupRanges` of those ranges, cut to the area, as offset and size pairs (one
+   * array of numbers: objects would cost the page's copy of every answer dearly); see `groupRanges`.
+   */
+  ranges: number[];
 }
 
 /** The most ranges a group carries: the page lists these, and counts the rest. */
@@ -132,18 +135,21 @@ export function memoryAreas(layout: MemoryLayout): MemoryArea[] {
  * Ranges are cut where they cross a span's or an area's edge, so every byte counts once.
  */
 export function groupChanges(changed: readonly ByteRange[], argumentSpans: readonly ByteRange[], areas: readonly MemoryArea[]): ChangeGroup[] {
+  if (changed.length === 0) return [];
   const spans = mergeSpans(argumentSpans);
-  const groups = new Map<string, ChangeGroup>();
-  const add = (kind: ChangeKind, name: string, offset: number, size: number): void => {
-    const key = `${kind}\u0000${name}`;
-    let group = groups.get(key);
+  // One slot per area (one name may cover several areas), then the arguments and unknown memory.
+  const slots: (ChangeGroup | undefined)[] = [];
+  const argumentSlot = areas.length;
+  const unknownSlot = areas.length + 1;
+  const add = (slot: number, kind: ChangeKind, name: string, offset: number, size: number): void => {
+    let group = slots[slot];
     if (!group) {
-      group = { kind, name, bytes: 0, rangeCount: 0, ranges: [] };
-      groups.set(key, group);
+      group = slots.find((g) => g !== undefined && g.kind === kind && g.name === name) ?? { kind, name, bytes: 0, rangeCount: 0, ranges: [] };
+      slots[slot] = group;
     }
     group.bytes += size;
     group.rangeCount++;
-    if (group.ranges.length < maxGroupRanges) group.ranges.push({ offset, size });
+    if (group.ranges.length < 2 * maxGroupRanges) group.ranges.push(offset, size);
   };
   // Both lists are in address order, as are the ranges: one cursor each walks them once.
   let s = 0;
@@ -156,7 +162,7 @@ export function groupChanges(changed: readonly ByteRange[], argumentSpans: reado
       const span = spans[s];
       if (span && span.offset <= at) {
         const to = Math.min(end, span.offset + span.size);
-        add("arguments", "arguments/results", at, to - at);
+        add(argumentSlot, "arguments", "arguments/results", at, to - at);
         at = to;
         continue;
       }
@@ -167,18 +173,26 @@ export function groupChanges(changed: readonly ByteRange[], argumentSpans: reado
         const area = areas[a];
         if (area && area.offset <= at) {
           const to = Math.min(stop, area.offset + area.size);
-          add(area.kind, area.name, at, to - at);
+          add(a, area.kind, area.name, at, to - at);
           at = to;
         } else {
           const to = area ? Math.min(stop, area.offset) : stop;
-          add("unknown", "unknown", at, to - at);
+          add(unknownSlot, "unknown", "unknown", at, to - at);
           at = to;
         }
       }
     }
   }
   const order: ChangeKind[] = ["arguments", "stack", "data", "heap", "unknown"];
-  return [...groups.values()].sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind) || (x.ranges[0]?.offset ?? 0) - (y.ranges[0]?.offset ?? 0));
+  const groups = [...new Set(slots.filter((g): g is ChangeGroup => g !== undefined))];
+  return groups.sort((x, y) => order.indexOf(x.kind) - order.indexOf(y.kind) || (x.ranges[0] ?? 0) - (y.ranges[0] ?? 0));
+}
+
+/** A group's ranges as `ByteRange`s. */
+export function groupRanges(group: Pick<ChangeGroup, "ranges">): ByteRange[] {
+  const ranges: ByteRange[] = [];
+  for (let i = 0; i + 1 < group.ranges.length; i += 2) ranges.push({ offset: group.ranges[i]!, size: group.ranges[i + 1]! });
+  return ranges;
 }
 
 /** How many bytes, as a teacher reads it: `1 byte`, `12 bytes`. */

@@ -6,7 +6,7 @@
 import { formatArray, quoteString } from "../../src/core/abi/values";
 import type { TaggedArg } from "../../src/core/abi/tagged";
 import { formatOffset, narrate, renderMarkdown, type ByteRange, type Region } from "../../src/core/layout";
-import { changeMeaning, describeChanges, type ChangeGroup } from "../../src/core/memoryAreas";
+import { changeMeaning, describeChanges, groupRanges, type ChangeGroup } from "../../src/core/memoryAreas";
 import type { MemoryReport } from "../../src/core/protocol";
 import { h, icon } from "./dom";
 
@@ -101,8 +101,8 @@ function groupedSummary(groups: ChangeGroup[], report: MemoryReport, actions: Me
       "div",
       { className: `change-group change-${group.kind}` },
       h("p", { className: "change-group-title" }, h("strong", {}, groupTitle(group)), `: changed ${plural(group.bytes, "byte")} in ${plural(group.rangeCount, "range")}`, h("span", { className: "muted" }, ` — ${changeMeaning(group.kind)}`)),
-      h("ul", { className: "changed-list" }, ...group.ranges.map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`))),
-      group.rangeCount > group.ranges.length ? h("p", { className: "muted" }, `…and ${group.rangeCount - group.ranges.length} more (see the memory view).`) : undefined,
+      h("ul", { className: "changed-list" }, ...groupRanges(group).map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`))),
+      group.rangeCount > group.ranges.length / 2 ? h("p", { className: "muted" }, `…and ${group.rangeCount - group.ranges.length / 2} more (see the memory view).`) : undefined,
     ),
   );
   return h("div", { className: "changed-summary" }, h("p", {}, describeChanges(groups, hasArguments(report)), " ", h("span", { className: "muted" }, compared)), ...sections);
@@ -136,8 +136,8 @@ export function memoryMapMarkdown(report: MemoryReport, title: string): string {
   if (groups) {
     lines.push("", `Changed by the call: ${describeChanges(groups, hasArguments(report))}`, "");
     for (const group of groups) {
-      const shown = group.ranges.map((r) => `\`${formatOffset(r.offset)}\` (${plural(r.size, "byte")})`);
-      if (group.rangeCount > group.ranges.length) shown.push(`and ${group.rangeCount - group.ranges.length} more`);
+      const shown = groupRanges(group).map((r) => `\`${formatOffset(r.offset)}\` (${plural(r.size, "byte")})`);
+      if (group.rangeCount > shown.length) shown.push(`and ${group.rangeCount - shown.length} more`);
       lines.push(`- ${groupLine(group)}: ${shown.join(", ")}`);
     }
   }

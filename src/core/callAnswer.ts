@@ -97,8 +97,9 @@ export function packReport(report: MemoryReport, tagged?: { ending: CallEnding; 
   const changed = packRanges(report.changed);
   if (!tagged) return { ...report, packing: "ranges", changed };
   // Written out field by field: object rest takes a slow path in V8, and this runs on every call.
-  const { watched, isWholeMemoryWatched, warnings, memoryBytesBefore } = report;
+  const { watched, isWholeMemoryWatched, warnings, memoryBytesBefore, changedGroups } = report;
   const packed: PackedReport = { packing: "tagged", watched, changed, isWholeMemoryWatched, warnings, memoryBytesBefore };
+  if (changedGroups) packed.changedGroups = changedGroups;
   const { ending, memory, options } = tagged;
   if (ending.status === "returned" && describeTaggedCode(returnedCode(ending)).isSuccess) {
     packed.readBack = memory.slice(report.writtenBytes[0]?.offset ?? 0, taggedExtent(memory, options));
@@ -133,6 +134,7 @@ export function unpackReport(packed: PackedReport, call: ConventionCall, ending:
     warnings: [...packed.warnings],
     memoryBytesBefore,
   };
+  if (packed.changedGroups) report.changedGroups = packed.changedGroups;
   if (ending.status === "returned") {
     addTaggedResults(report, returnedCode(ending), packed.readBack ?? new Uint8Array(0), options, { baseOffset: startOffset, memoryEnd: memoryBytes });
   }

@@ -9,6 +9,7 @@ import type { CallPlan, SlotValue } from "./abi/allocator";
 import type { WasmValue } from "./abi/numbers";
 import type { TaggedArg, TaggedError, TaggedOptions } from "./abi/tagged";
 import type { ByteRange, Region } from "./layout";
+import type { ChangeGroup } from "./memoryAreas";
 import type { CallAnswer } from "./callAnswer";
 
 /** Settings the host reads from the `wasiReactor.*` configuration and sends with the bytes. */
@@ -257,6 +258,8 @@ export interface MemoryReport {
   /** Sentences about risks in the layout (overlaps with data or the stack, growth). */
   warnings: string[];
   memoryBytesBefore: number;
+  /** The changed bytes by where they lie: the arguments/results first, then the stack, data, heap and unknown memory (see memoryAreas.ts). */
+  changedGroups?: ChangeGroup[];
 }
 
 /** What every call reports besides its ending; `Memory` is the form of its memory map. */

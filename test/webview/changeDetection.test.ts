@@ -2,7 +2,8 @@
  * The change detector's wasm kernel in Chromium, the engine the product runs in (Node 20 lacks
  * multi-memory, so the unit tests run only the JavaScript search). The detector is bundled here
  * with esbuild; the kernel must instantiate in a Blob worker under the product's CSP, and find on
- * random memories exactly what the JavaScript search and `diffBytes` find.
+ * random memories exactly what the JavaScript search and `diffBytes` find. Then the real page
+ * shows what a call changed, grouped by where it lies.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -12,6 +13,8 @@ import type { ByteRange } from "../../src/core/layout";
 import { contentSecurityPolicy } from "../../src/extension/html";
 import type { ChangeDetector } from "../../webview/worker/changeDetector";
 import { launchChromium } from "../chromium.mjs";
+import { enterTaggedRows } from "../workedExample.mjs";
+import { openFixture, posted, pressCall, startHarness, type Harness } from "./harness";
 
 const root = join(__dirname, "..", "..");
 
@@ -127,5 +130,68 @@ describe("webview: the change detector's kernel in Chromium", function () {
     // The rounds must have changed something, grown memory and hit the edges, or they prove little.
     assert.ok(report.changedRanges > 10_000, JSON.stringify(report));
     assert.ok(report.memoryBytes > 4 * 65536, JSON.stringify(report));
+  });
+});
+
+describe("webview: what a call changed, by where it lies", function () {
+  let harness: Harness;
+  let page: Page;
+
+  before(async () => {
+    harness = await startHarness();
+  });
+  after(async () => harness?.close());
+  afterEach(async () => page?.close());
+
+  /** Each group's title line, as the page shows it. */
+  function groupTitles(): Promise<string[]> {
+    return page.locator(".changed-summary .change-group-title").evaluateAll((titles) => titles.map((t) => t.textContent ?? ""));
+  }
+
+  for (const isWholeMemory of [false, true]) {
+    it(`puts the tagged results first and names the guest's own writes .bss${isWholeMemory ? ", comparing all of memory" : ""}`, async () => {
+      page = await harness.newPage();
+      await openFixture(page, "tagged");
+      await page.getByRole("button", { name: "test_memory", exact: true }).click();
+      await page.getByLabel("Convention").selectOption("tagged");
+      if (isWholeMemory) await page.getByLabel("Compare all of memory", { exact: false }).check();
+      await enterTaggedRows(page);
+      assert.equal((await pressCall(page)).outcome, "returned");
+      const summary = page.locator(".changed-summary");
+      const sentence = "The export changed 26 bytes in the arguments/results; elsewhere: 43 bytes in .bss.";
+      assert.equal(await summary.locator("> p").first().innerText(), `${sentence} ${isWholeMemory ? "Compared: all of memory." : "Compared: the arguments and what follows them, not all of memory."}`);
+      const titles = await groupTitles();
+      assert.equal(titles.length, 2, titles.join(" | "));
+      assert.match(titles[0]!, /^Arguments\/results: changed 26 bytes in 8 ranges — /);
+      assert.match(titles[1]!, /^\.bss: changed 43 bytes in 28 ranges — the module's static data/);
+      // The arguments' ranges are listed under their own title; .bss lists 24 and counts the rest.
+      const lists = await summary.locator(".change-group").evaluateAll((groups) => groups.map((g) => Array.from(g.querySelectorAll("li"), (li) => li.textContent ?? "")));
+      assert.deepEqual(lists[0]?.slice(0, 2), ["0x0009 4 bytes", "0x000e 1 byte"]);
+      assert.equal(lists[1]?.length, 24);
+      assert.equal(lists[1]?.[0], "0x0460 1 byte");
+      assert.match(await summary.innerText(), /…and 4 more/);
+      // Clicking a range shows it in the memory view.
+      await summary.getByRole("button", { name: "0x0460" }).click();
+      // The narration and the Markdown say the same.
+      assert.match(await page.locator(".narration ol li").last().innerText(), new RegExp(`^${sentence.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`));
+      await page.getByRole("button", { name: "Copy as Markdown" }).click();
+      const copy = (await posted(page)).find((m) => m.type === "copy");
+      const markdown = copy?.type === "copy" ? copy.text : "";
+      assert.match(markdown, new RegExp(`Changed by the call: ${sentence.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
+      assert.match(markdown, /- Arguments\/results: changed 26 bytes in 8 ranges: `0x0009` \(4 bytes\), `0x000e` \(1 byte\)/);
+      assert.match(markdown, /- \.bss: changed 43 bytes in 28 ranges: `0x0460` \(1 byte\).*, and 4 more/);
+    });
+  }
+
+  it("names stack and .data for a plain call when all of memory is compared", async () => {
+    page = await harness.newPage();
+    await openFixture(page, "hello");
+    await page.getByRole("button", { name: "greet", exact: true }).click();
+    await page.getByLabel("Compare all of memory", { exact: false }).check();
+    await page.getByLabel("p0", { exact: true }).fill("3");
+    assert.equal((await pressCall(page)).outcome, "returned");
+    assert.equal(await page.locator(".changed-summary > p").first().innerText(), "The export changed 32 bytes: 27 bytes of stack, 5 bytes in .data. Compared: all of memory.");
+    const titles = await groupTitles();
+    assert.deepEqual(titles.map((t) => t.split(" — ")[0]), ["Stack: changed 27 bytes in 12 ranges", ".data: changed 5 bytes in 2 ranges"]);
   });
 });

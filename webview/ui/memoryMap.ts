@@ -6,6 +6,7 @@
 import { formatArray, quoteString } from "../../src/core/abi/values";
 import type { TaggedArg } from "../../src/core/abi/tagged";
 import { formatOffset, narrate, renderMarkdown, type ByteRange, type Region } from "../../src/core/layout";
+import { changeMeaning, describeChanges, groupRanges, type ChangeGroup } from "../../src/core/memoryAreas";
 import type { MemoryReport } from "../../src/core/protocol";
 import { h, icon } from "./dom";
 
@@ -58,7 +59,57 @@ function regionTable(caption: string, regions: Region[], actions: MemoryMapActio
   );
 }
 
+function plural(n: number, one: string): string {
+  return `${n} ${one}${n === 1 ? "" : "s"}`;
+}
+
+/** Whether the call passed or got back anything through memory, so that its changes there get their own group. */
+function hasArguments(report: MemoryReport): boolean {
+  return report.written.length > 0 || report.results.length > 0 || report.allocations.length > 0;
+}
+
+/** A group's title: what the place is called, as a heading reads it. */
+function groupTitle(group: ChangeGroup): string {
+  switch (group.kind) {
+    case "arguments":
+      return "Arguments/results";
+    case "stack":
+      return "Stack";
+    case "heap":
+      return "Heap";
+    case "unknown":
+      return "Unknown memory";
+    case "data":
+      return group.name.startsWith(".") ? group.name : group.name.charAt(0).toUpperCase() + group.name.slice(1);
+  }
+}
+
+/** One line per group for the summary and the Markdown: `Stack: changed 40 bytes in 3 ranges`. */
+function groupLine(group: ChangeGroup): string {
+  return `${groupTitle(group)}: changed ${plural(group.bytes, "byte")} in ${plural(group.rangeCount, "range")}`;
+}
+
+/**
+ * The changed bytes by where they lie: a sentence that puts the arguments/results first and sums
+ * up the rest (the guest's stack and static data are mostly noise to a learner), then each place
+ * with its ranges.
+ */
+function groupedSummary(groups: ChangeGroup[], report: MemoryReport, actions: MemoryMapActions): HTMLElement {
+  const compared = report.isWholeMemoryWatched ? "Compared: all of memory." : "Compared: the arguments and what follows them, not all of memory.";
+  const sections = groups.map((group) =>
+    h(
+      "div",
+      { className: `change-group change-${group.kind}` },
+      h("p", { className: "change-group-title" }, h("strong", {}, groupTitle(group)), `: changed ${plural(group.bytes, "byte")} in ${plural(group.rangeCount, "range")}`, h("span", { className: "muted" }, ` — ${changeMeaning(group.kind)}`)),
+      h("ul", { className: "changed-list" }, ...groupRanges(group).map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`))),
+      group.rangeCount > group.ranges.length / 2 ? h("p", { className: "muted" }, `…and ${group.rangeCount - group.ranges.length / 2} more (see the memory view).`) : undefined,
+    ),
+  );
+  return h("div", { className: "changed-summary" }, h("p", {}, describeChanges(groups, hasArguments(report)), " ", h("span", { className: "muted" }, compared)), ...sections);
+}
+
 function changedSummary(changed: ByteRange[], report: MemoryReport, actions: MemoryMapActions): HTMLElement {
+  if (report.changedGroups) return groupedSummary(report.changedGroups, report, actions);
   const total = changed.reduce((n, r) => n + r.size, 0);
   const where = report.isWholeMemoryWatched ? "anywhere in memory" : "in the watched areas (the arguments and what follows them)";
   if (total === 0) return h("p", { className: "changed-summary" }, `The export changed no bytes ${where}.`);
@@ -81,6 +132,15 @@ export function memoryMapMarkdown(report: MemoryReport, title: string): string {
   const memory = written && report.writtenBytes.length === 1 ? { bytes: written.bytes, baseOffset: written.offset } : undefined;
   lines.push(renderMarkdown(report.written, memory));
   if (report.results.length) lines.push("", "Results:", "", renderMarkdown(report.results));
+  const groups = report.changedGroups;
+  if (groups) {
+    lines.push("", `Changed by the call: ${describeChanges(groups, hasArguments(report))}`, "");
+    for (const group of groups) {
+      const shown = groupRanges(group).map((r) => `\`${formatOffset(r.offset)}\` (${plural(r.size, "byte")})`);
+      if (group.rangeCount > shown.length) shown.push(`and ${group.rangeCount - shown.length} more`);
+      lines.push(`- ${groupLine(group)}: ${shown.join(", ")}`);
+    }
+  }
   return lines.join("\n");
 }
 
@@ -123,6 +183,7 @@ export function renderMemoryReport(report: MemoryReport, title: string, actions:
     );
   }
   const sentences = narrate([...report.written, ...report.results]);
+  if (report.changedGroups) sentences.push(describeChanges(report.changedGroups, hasArguments(report)));
   if (sentences.length) {
     parts.push(
       h(

@@ -18,8 +18,9 @@ import {
   type SlotValue,
 } from "../../src/core/abi/allocator";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import { encodeTagged, type TaggedArg, type TaggedOptions } from "../../src/core/abi/tagged";
+import { encodeTagged, taggedExtent, type TaggedArg, type TaggedOptions } from "../../src/core/abi/tagged";
 import { findOverlaps, formatOffset, type ByteRange, type MemoryFacts } from "../../src/core/layout";
+import { groupChanges, type ChangeGroup, type MemoryArea } from "../../src/core/memoryAreas";
 import type { Allocation, CallEnding, MemoryReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo, ValType } from "../../src/core/wasm/types";
 import type { ChangeDetector } from "./changeDetector";
@@ -36,6 +37,8 @@ export interface ReactorAccess {
   invocations(): number;
   /** This instance's change detector, which keeps the copy of memory watched calls compare with. */
   changes: ChangeDetector;
+  /** Where the module keeps its data, stack and heap (memoryAreas.ts), found once at load; changes elsewhere are `unknown`. */
+  areas?: readonly MemoryArea[];
 }
 
 /** A memory call's ending, the wasm arguments it passed, and its memory map. */
@@ -93,6 +96,11 @@ function writeAndWatch(access: ReactorAccess, memory: WebAssembly.Memory, writes
   return access.changes.watchAreas(memory, areas, maxChangedRanges);
 }
 
+/** Sorts a call's changes into those in its arguments and results (`spans`) and those in each area of the module's memory. */
+function groupChanged(access: ReactorAccess, changed: readonly ByteRange[], spans: readonly ByteRange[]): ChangeGroup[] {
+  return groupChanges(changed, spans, access.areas ?? []);
+}
+
 function memoryFacts(access: ReactorAccess): MemoryFacts {
   return { dataSegments: access.module.dataSegments, heapBase: access.readGlobal("__heap_base"), stackPointer: access.readGlobal("__stack_pointer") };
 }
@@ -139,16 +147,18 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
   const watching = writeAndWatch(access, memory, [], "all");
   const invoked = access.invoke(fn.name, args.map((a) => a.value));
   const ending: CallEnding = invoked.ok ? { status: "returned", results: resultValues(fn.type.results, invoked.raw) } : invoked.ending;
+  const changed = watching.changed();
   const report: MemoryReport = {
     written: [],
     writtenBytes: [],
     results: [],
     watched: [{ offset: 0, size: memory.buffer.byteLength }],
-    changed: watching.changed(),
+    changed,
     isWholeMemoryWatched: true,
     allocations: [],
     warnings: memory.buffer.byteLength > before ? [`Memory grew from ${before} to ${memory.buffer.byteLength} bytes during the call.`] : [],
     memoryBytesBefore: before,
+    changedGroups: groupChanged(access, changed, []),
   };
   return { ending, args, memory: report };
 }
@@ -180,7 +190,12 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   const changes = writeAndWatch(access, memory, writtenBytes, watchAllMemory ? "all" : areas);
   const invoked = access.invoke(fn.name, []);
   const changed = changes.changed();
-  const report: MemoryReport = { written: regions, writtenBytes, results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore };
+  // The results overwrite the arguments from the start offset and may run past them; what the
+  // export wrote there is the call's answer, not a side effect.
+  const extent = invoked.ok ? taggedExtent(new Uint8Array(memory.buffer), options) : 0;
+  const spans = [{ offset: startOffset, size: Math.max(bytes.length, extent - startOffset) }];
+  const changedGroups = groupChanged(access, changed, spans);
+  const report: MemoryReport = { written: regions, writtenBytes, results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore, changedGroups };
   if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
 
   // The results are decoded where they are needed (see callAnswer.ts): the page reads them from
@@ -282,6 +297,9 @@ export function callWithAllocator(
   } else {
     ending = invoked.ending;
   }
+  // Results that point into memory are the call's answer, as the allocations are its arguments.
+  const spans = [...allocations.map((a) => ({ offset: a.pointer, size: a.size })), ...report.results];
+  report.changedGroups = groupChanged(access, report.changed, spans);
   if (!keepAllocations) report.warnings.push(...release(planned.allocations));
   return { ending, args, memory: report };
 }

@@ -7,6 +7,7 @@ import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
 import { addTaggedResults, packReport, returnedCode, unpackGlobals, type CallAnswer, type GlobalNumber } from "../../src/core/callAnswer";
 import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
+import { memoryAreas, readMemoryLayout } from "../../src/core/memoryAreas";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { ExportedFunction, FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
 import { ChangeDetector } from "./changeDetector";
@@ -171,6 +172,7 @@ export class Reactor {
     // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
     const compiling = compiled ? Promise.resolve(compiled) : WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     const reactor = new Reactor(module);
+    reactor.access.areas = memoryAreas(readMemoryLayout(bytes, module));
     const instance = await reactor.instantiate(compiling);
     return {
       report: { status: "loaded", module, instance },

@@ -236,6 +236,14 @@ describe("worker: watched calls through the reactor", () => {
     assert.deepEqual(again.memory!.changed, []);
   });
 
+  it("calls what an export changed in a module without data segments or linker globals unknown memory", async () => {
+    const reactor = await loadGuest();
+    const outcome = reactor.call("mark", { convention: "tagged", args: [{ type: "string", value: "written by the explorer" }], options: DEFAULT_TAGGED_OPTIONS }, true);
+    assert.deepEqual(outcome.memory!.changedGroups, [{ kind: "unknown", name: "unknown", bytes: 1, rangeCount: 1, ranges: [0x3000, 1] }]);
+    const poked = reactor.call("poke", i32s(8, 77), true);
+    assert.deepEqual(poked.memory!.changedGroups, [{ kind: "unknown", name: "unknown", bytes: 1, rangeCount: 1, ranges: [8, 1] }]);
+  });
+
   it("keeps each reactor's copy to itself: a reloaded reactor does not compare with the old one's memory", async () => {
     const first = await loadGuest();
     first.call("poke", i32s(500, 1), true);

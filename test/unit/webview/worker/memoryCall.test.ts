@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { changeResultReading, changeSlot, parseSlotArgument, plainPlan, proposeConvention, type CallPlan, type SlotChoice, type SlotValue } from "../../../../src/core/abi/allocator";
 import { DEFAULT_TAGGED_OPTIONS, type TaggedArg, type TaggedOptions } from "../../../../src/core/abi/tagged";
+import { unpackCallAnswer } from "../../../../src/core/callAnswer";
 import type { CallOutcome } from "../../../../src/core/protocol";
 import { Reactor } from "../../../../webview/worker/reactor";
 import { fixture } from "../../fixtures";
@@ -191,5 +192,56 @@ describe("worker: results that point into memory", () => {
     const result = outcome.memory!.results[0]!;
     assert.equal(outcome.memory!.isWholeMemoryWatched, true);
     assert.ok(outcome.memory!.changed.some((r) => r.offset <= result.offset && result.offset < r.offset + r.size), JSON.stringify(outcome.memory!.changed));
+  });
+});
+
+describe("worker: where the changed bytes lie", () => {
+  /** Groups as `kind name: bytes/ranges`. */
+  function groups(outcome: CallOutcome): string[] {
+    assert.equal(outcome.status, "returned", JSON.stringify(outcome));
+    return (outcome.memory?.changedGroups ?? []).map((g) => `${g.kind} ${g.name}: ${g.bytes}/${g.rangeCount}`);
+  }
+
+  it("separates a tagged call's results from the guest's own static variables, whether it compares the watched area or all of memory", async () => {
+    for (const watchAllMemory of [false, true]) {
+      const reactor = await load("tagged");
+      const outcome = tagged(reactor, "test_memory", workedExample, {}, watchAllMemory);
+      // 69 bytes in 36 ranges in all, of which only 26 are the results; the rest is the guest's
+      // parse table and scratch buffer, static arrays between the data segment and __data_end.
+      assert.equal(outcome.memory!.changed.length, 36);
+      assert.deepEqual(groups(outcome), ["arguments arguments/results: 26/8", "data .bss: 43/28"]);
+      assert.deepEqual(outcome.memory!.changedGroups![0]!.ranges.slice(0, 2), [9, 4]);
+      assert.deepEqual(outcome.memory!.changedGroups![1]!.ranges.slice(0, 2), [1120, 1]);
+    }
+  });
+
+  it("sends the same groups to the page as it reports in full", async () => {
+    const reactor = await load("tagged");
+    const call = { convention: "tagged" as const, args: workedExample, options: DEFAULT_TAGGED_OPTIONS };
+    const unpacked = unpackCallAnswer(reactor.answer("test_memory", call), { exportName: "test_memory", call }, reactor.module.globals);
+    assert.deepEqual(groups(unpacked), ["arguments arguments/results: 26/8", "data .bss: 43/28"]);
+  });
+
+  it("names the stack and .data when all of memory is compared on a plain call", async () => {
+    const reactor = await load("hello");
+    // printf keeps its state in .data and its buffers on the stack (hello does not export
+    // __data_end, so its zero-initialized data counts as the stack's: nothing says where it ends).
+    const outcome = reactor.call("greet", { convention: "plain", args: [{ type: "i32", value: 3 }] }, true);
+    assert.deepEqual(groups(outcome), ["stack stack: 27/12", "data .data: 5/2"]);
+  });
+
+  it("counts an allocator call's own allocations and returned memory as its arguments/results, and malloc's bookkeeping as heap and .bss", async () => {
+    const reactor = await load("strings");
+    const upper = planFor(reactor, "to_upper", [[0, { kind: "pointerLength", holds: "string" }]]);
+    for (const watchAllMemory of [false, true]) {
+      const outcome = reactor.call("to_upper", { convention: "allocator", plan: upper, values: values(upper, ["abC d"]), keepAllocations: false }, watchAllMemory);
+      assert.deepEqual(groups(outcome), ["arguments arguments/results: 3/2"]);
+    }
+    const edit = changeResultReading(planFor(reactor, "reverse", [[0, { kind: "pointerLength", holds: "string" }]]), { kind: "cstring", maxBytes: 1024 });
+    assert.ok(edit.ok);
+    const reversed = reactor.call("reverse", { convention: "allocator", plan: edit.plan, values: values(edit.plan, ["abc"]), keepAllocations: false });
+    const result = reversed.memory!.results[0]!;
+    assert.deepEqual(groups(reversed), ["arguments arguments/results: 3/1", "data .bss: 2/2", "heap heap: 4/2"]);
+    assert.equal(reversed.memory!.changedGroups![0]!.ranges[0], result.offset);
   });
 });

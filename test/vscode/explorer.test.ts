@@ -228,7 +228,7 @@ describe("explorer: the command while an explorer is active", () => {
     const [head, ...rest] = items;
     const browse = rest.pop();
     assert.equal(head?.label, "numbers.wasm");
-    assert.equal(head?.description, "current · numbers.wasm");
+    assert.equal(head?.description, `current · ${vscode.workspace.asRelativePath(current, true)}`);
     assert.deepEqual(rest.map((i) => i.label).sort(), onDisk.filter((f) => f !== "numbers.wasm").sort());
     assert.ok(rest.every((i) => i.uri && !i.description?.startsWith("current")));
     assert.equal(browse?.uri, undefined);

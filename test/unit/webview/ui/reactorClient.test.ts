@@ -99,7 +99,7 @@ const plain: ConventionCall = { convention: "plain", args: [] };
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Fails, instead of hanging the suite, when `promise` does not settle in time. */
-function within<T>(promise: Promise<T>, what: string, ms = 3000): Promise<T> {
+function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)));
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
@@ -112,7 +112,7 @@ function exportsOf(report: LoadReport): string[] {
 
 /** The counter fixture counts from 1 after `_initialize`: 1 means its newest instance answered. */
 async function increment(client: ReactorClient): Promise<number> {
-  const result = await within(client.call("increment", plain, { timeoutMs: 5000, watchAllMemory: false }), "increment");
+  const result = await within(client.call("increment", plain, { timeoutMs: 60_000, watchAllMemory: false }), "increment");
   if (result.status !== "finished" || result.outcome.status !== "returned") assert.fail(`increment did not return: ${JSON.stringify(result).slice(0, 300)}`);
   return result.outcome.results[0]?.value as number;
 }
@@ -162,7 +162,7 @@ describe("ui: the reactor client's loads, stops and restarts, over the real work
     it(`a ${trigger} while the new module loads behind a running call keeps the new module`, async () => {
       exportsOf(await client.load(fixture("traps")));
       const spinning = client.call("spin", plain, { timeoutMs: trigger === "timeout" ? 50 : 60_000, watchAllMemory: false });
-      await pause(20);
+      // At once: the worker takes the call first, and the deadline passes while the load is in flight.
       const loading = client.load(fixture("counter"));
       if (trigger === "cancel") client.cancel();
       await pause(100);

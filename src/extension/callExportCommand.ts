@@ -32,10 +32,10 @@ function activeExplorer(): vscode.Uri | undefined {
  * the pick. An explorer that is already active has nothing to open, so it gets the pick, with
  * its own module as `current`.
  */
-export type CommandTarget = { kind: "open"; uri: vscode.Uri } | { kind: "pick"; current?: vscode.Uri };
+type CommandTarget = { kind: "open"; uri: vscode.Uri } | { kind: "pick"; current?: vscode.Uri };
 
 /** Decides what the command does from the active tab. */
-export function commandTarget(): CommandTarget {
+function commandTarget(): CommandTarget {
   const explorer = activeExplorer();
   if (explorer) return { kind: "pick", current: explorer };
   const wasm = activeWasm();
@@ -48,7 +48,7 @@ export interface WasmPickItem extends vscode.QuickPickItem {
 }
 
 /** The mark in the description of the module the active explorer shows. */
-export const currentMark = "current";
+const currentMark = "current";
 
 /**
  * The pick's rows: the workspace's `.wasm` files by path, with `current` first and marked as such

@@ -91,6 +91,19 @@ uiCase("palette: call add_i32 of numbers.wasm", async (t) => {
   t.log(`screenshot: ${await t.screenshot("explorer-after-call")}`);
 });
 
+uiCase("palette: opens another module while an explorer is active", async (t) => {
+  await openInExplorer(t, "numbers.wasm");
+  await t.webview().getByRole("button", { name: "add_i32", exact: true }).waitFor({ state: "visible", timeout: 30_000 });
+  await t.runCommand("WASI Reactor: Call WASM Export");
+  const first = t.page.locator(".quick-input-widget .monaco-list-row").first();
+  await first.waitFor({ state: "visible", timeout: 20_000 });
+  const text = await first.textContent();
+  check(/numbers\.wasm/.test(text ?? "") && /current/.test(text ?? ""), "the pick should offer the active explorer's module first, marked as current", text);
+  await t.pickQuickItem("counter.wasm");
+  await t.page.locator(".tabs-container .tab.active", { hasText: "counter.wasm" }).first().waitFor({ state: "visible", timeout: 20_000 });
+  await t.webview().getByRole("button", { name: "increment", exact: true }).waitFor({ state: "visible", timeout: 30_000 });
+});
+
 /**
  * The cells of the rows of the memory map's `table.region-table` whose caption contains
  * `caption`, once that table shows; an Error naming the captions there are when it never does.

@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import type { DidCallMessage, DidLoadMessage, WebviewToHost } from "../../src/core/protocol";
+import { wasmPickItems, type WasmPickItem } from "../../src/extension/callExportCommand";
 import type { ExplorerApi } from "../../src/extension/extension";
 
 const fixtures = path.join(__dirname, "..", "..", "..", "test", "fixtures", "wasm");
@@ -145,6 +146,98 @@ describe("explorer: faults and limits", () => {
     const load = await loaded;
     assert.equal(load.kind, "unreadable");
     assert.match(load.error ?? "", /wasiReactor\.maxFileSizeMB/);
+  });
+
+  it("loads a module rebuilt while an export runs away, and calls the new one", async () => {
+    const uri = copyFixture("traps");
+    const loaded = nextMessage(uri, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", uri);
+    await loaded;
+    const started = nextMessage(uri, (m): m is Extract<WebviewToHost, { type: "didStartCall" }> => m.type === "didStartCall");
+    const ended = nextMessage(uri, isCall);
+    assert.equal(await api.postMessage(uri, { type: "invoke", exportName: "spin", args: [] }), true);
+    await started;
+    // The rebuilt module must not wait for the runaway call's deadline, nor be lost when it passes.
+    const reloaded = nextMessage(uri, (m): m is DidLoadMessage => isLoad(m) && m.exports.includes("increment"), 8_000);
+    fs.copyFileSync(path.join(fixtures, "counter.wasm"), uri.fsPath);
+    assert.equal((await reloaded).error, undefined);
+    const call = await ended;
+    assert.equal(call.outcome, "failed");
+    assert.match(call.message ?? "", /file changed[\s\S]*new bytes/);
+    assert.deepEqual((await invoke(uri, "increment", [])).results, ["1"]);
+  });
+});
+
+describe("explorer: the command while an explorer is active", () => {
+  const current = vscode.Uri.file(path.join(fixtures, "numbers.wasm"));
+  before(async () => {
+    api = await vscode.extensions.getExtension<ExplorerApi>("wasi-reactor-explorer.wasi-reactor-explorer")!.activate();
+  });
+  afterEach(async () => {
+    await vscode.commands.executeCommand("workbench.action.closeQuickOpen");
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+  });
+
+  /** The next row the command's pick makes active. */
+  function nextActiveItem(timeoutMs = 30_000): Promise<WasmPickItem> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        subscription.dispose();
+        reject(new Error(`The command's pick made no row active within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const subscription = api.onDidActivatePickItem((item) => {
+        clearTimeout(timer);
+        subscription.dispose();
+        resolve(item);
+      });
+    });
+  }
+
+  it("offers the workspace's modules, the current one first and marked, and opens the one picked", async () => {
+    const loaded = nextMessage(current, isLoad);
+    await vscode.commands.executeCommand("wasiReactor.callExport", current);
+    await loaded;
+    let active = nextActiveItem();
+    const command = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>("wasiReactor.callExport"));
+    const first = await Promise.race([active, command.then((uri) => assert.fail(`the command returned ${uri?.path} without offering a pick`))]);
+    assert.equal(first.uri?.toString(), current.toString());
+    assert.match(first.description ?? "", /^current\b/);
+    // Down the list to counter.wasm with VS Code's own quick-open commands, as the arrow keys do.
+    let item = first;
+    for (let moves = 0; !item.uri?.path.endsWith("/counter.wasm"); moves++) {
+      assert.ok(moves < 50, "the pick offers no counter.wasm");
+      active = nextActiveItem();
+      await vscode.commands.executeCommand("workbench.action.quickOpenSelectNext");
+      item = await active;
+    }
+    const picked = item.uri;
+    const opened = nextMessage(picked, isLoad);
+    await vscode.commands.executeCommand("workbench.action.acceptSelectedQuickOpenItem");
+    assert.equal((await command)?.toString(), picked.toString());
+    assert.ok((await opened).exports.includes("increment"));
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === "wasiReactor.explorer" && tab.input.uri.toString() === picked.toString());
+  });
+
+  it("lists every .wasm file of the workspace once, the current one first, and Browse… last", async () => {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder, "the suite runs with a workspace folder");
+    const onDisk = fs.readdirSync(folder.uri.fsPath, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".wasm")).map((f) => path.basename(f));
+    assert.ok(onDisk.includes("numbers.wasm") && onDisk.includes("counter.wasm"), onDisk.join());
+    const items = await wasmPickItems(current);
+    const [head, ...rest] = items;
+    const browse = rest.pop();
+    assert.equal(head?.label, "numbers.wasm");
+    assert.equal(head?.description, `current · ${vscode.workspace.asRelativePath(current, true)}`);
+    assert.deepEqual(rest.map((i) => i.label).sort(), onDisk.filter((f) => f !== "numbers.wasm").sort());
+    assert.ok(rest.every((i) => i.uri && !i.description?.startsWith("current")));
+    assert.equal(browse?.uri, undefined);
+    assert.match(browse?.label ?? "", /Browse…/);
+    // Without an explorer active nothing is marked, and Browse… is still offered.
+    const plain = await wasmPickItems();
+    assert.equal(plain.filter((i) => i.uri).length, onDisk.length);
+    assert.ok(!plain.some((i) => i.description?.startsWith("current")));
+    assert.match(plain.at(-1)?.label ?? "", /Browse…/);
   });
 });
 

@@ -156,8 +156,8 @@ async function callSelected({ isFromHost, isConfirmed }: { isFromHost: boolean; 
       postCall(fn.name, argTexts, result.outcome);
       return;
     }
-    const why = result.reason === "timeout" ? `did not return within ${settings.callTimeoutMs / 1000} s` : "was cancelled";
-    const message = `The call ${why}. The reactor was stopped and restarted from the same bytes: its memory and globals were reset.`;
+    const why = result.reason === "timeout" ? `did not return within ${settings.callTimeoutMs / 1000} s` : result.reason === "cancelled" ? "was cancelled" : "was stopped because the file changed";
+    const message = `The call ${why}. The reactor was stopped and restarted from the ${result.reason === "replaced" ? "new" : "same"} bytes: its memory and globals were reset.`;
     dispatch({ type: "didFinishCall", record: { status: "failed", exportName: fn.name, argTexts, message } });
     const fileName = state.load.status === "waiting" ? "" : state.load.fileName;
     dispatch({ type: "didLoad", fileName, report: result.reload });

@@ -29,14 +29,17 @@ export function quoteText(text: string, maxChars = 40): string {
  * `isTruncated` says the bytes themselves are only the start of the data.
  */
 export function previewBytes(bytes: Uint8Array, options: { maxChars?: number; isTruncated?: boolean } = {}): string {
-  const maxChars = options.maxChars ?? 40;
-  const decoded = decodeUtf8Lossy(bytes);
-  // A cut at the end of a capped buffer can split a character; that alone does not make the bytes binary.
-  const isText = decoded.invalid.every((r) => options.isTruncated === true && r.offset + r.size === bytes.length);
+  const maxChars = Math.max(1, options.maxChars ?? 40);
+  // No character takes more than four bytes, so looking further cannot change the preview.
+  const looked = bytes.subarray(0, maxChars * 4 + 4);
+  const isCut = options.isTruncated === true || looked.length < bytes.length;
+  const decoded = decodeUtf8Lossy(looked);
+  // A cut can split a character at the end; that alone does not make the bytes binary.
+  const isText = decoded.invalid.every((r) => isCut && r.offset + r.size === looked.length);
   if (isText) {
     const text = decoded.invalid.length > 0 ? decoded.text.slice(0, -1) : decoded.text;
     const quoted = quoteText(text, maxChars);
-    return options.isTruncated === true && !quoted.endsWith("…") ? `${quoted}…` : quoted;
+    return isCut && !quoted.endsWith("…") ? `${quoted}…` : quoted;
   }
   const shown = Math.min(bytes.length, Math.max(1, Math.floor(maxChars / 2)));
   const pairs = Array.from(bytes.subarray(0, shown), (b) => b.toString(16).padStart(2, "0")).join(" ");

@@ -100,8 +100,9 @@ export interface DecodeOptions {
   describeFd?: (fd: number) => string | undefined;
   /** Bytes of data kept per call (default 256). */
   dataCap?: number;
-  /** Sizes reported earlier by `args_sizes_get` and `environ_sizes_get`, to decode `args_get`/`environ_get`. */
+  /** Sizes reported earlier by `args_sizes_get`, to decode `args_get`. */
   argSizes?: WasiSizes;
+  /** Sizes reported earlier by `environ_sizes_get`, to decode `environ_get`. */
   environSizes?: WasiSizes;
 }
 
@@ -109,6 +110,13 @@ export interface DecodeOptions {
 export const maxEntries = 1024;
 /** Directory entries and strings listed at most in a result's text. */
 const maxListed = 32;
+/** Bytes of a path or name decoded at most: enough for any real path, and cheap for a wild length. */
+const maxTextBytes = 16 * 1024;
+
+/** Decodes the start of `bytes` as UTF-8 for display. */
+function textOf(bytes: Uint8Array): string {
+  return decodeUtf8Lossy(bytes, 0, Math.min(bytes.length, maxTextBytes)).text;
+}
 
 /** 0, 1 and 2 are stdin, stdout and stderr; nothing else is known without the caller's help. */
 export function standardFdDescription(fd: number): string | undefined {
@@ -226,13 +234,10 @@ class Decoding {
    * to decode (planning, or out of bounds, which is also recorded as a problem).
    */
   wrote(offset: number, size: number, label: string): Uint8Array | undefined {
-    if (this.isPlan) {
-      this.writes.push({ offset, size, label });
-      return undefined;
-    }
     const bytes = this.output.bytes(offset, size);
     this.writes.push(this.range(offset, size, label, bytes === undefined));
-    return bytes;
+    // Planning has only memory from before the call, so what is there now is not the output.
+    return this.isPlan ? undefined : bytes;
   }
 
   /** A result of fixed size written through out pointer `i` and decoded by `decode`. */
@@ -247,7 +252,7 @@ class Decoding {
   }
 
   /** A u32 count or size written through out pointer `i`. */
-  outU32(i: number, label: string, describe: (n: number) => string = String): number | undefined {
+  outU32(i: number, label: string, describe: (n: number) => string = (n) => `${label} ${n}`): number | undefined {
     return this.out(i, 4, label, (b) => {
       const n = le32(b, 0);
       return { short: describe(n), text: `${label} = ${n}`, value: n };
@@ -259,7 +264,7 @@ class Decoding {
     this.out(i, 8, label, (b) => {
       const n = le64(b, 0);
       const value = n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : undefined;
-      return { short: `${n}${unit}`, text: `${label} = ${n}${unit}`, value };
+      return { short: `${label} ${n}${unit}`, text: `${label} = ${n}${unit}`, value };
     });
   }
 
@@ -296,7 +301,7 @@ class Decoding {
       this.setArg(i, what, what, i + 1);
       return undefined;
     }
-    const text = decodeUtf8Lossy(bytes).text;
+    const text = textOf(bytes);
     this.setArg(i, quoteText(text), `${quoteText(text, 4096)} (${size} bytes at ${hex(offset)})`, i + 1);
     return text;
   }
@@ -434,7 +439,7 @@ function decodeFdstat(b: Uint8Array): Omit<WasiResult, "label" | "offset" | "siz
   const base = decodeFlags(rights, le64(b, 8));
   const inheriting = decodeFlags(rights, le64(b, 16));
   return {
-    short: `${type}, flags ${flags.text}, ${plural(base.names.length, "right")}`,
+    short: `fdstat (${type}, flags ${flags.text}, ${plural(base.names.length, "right")})`,
     text: `filetype ${type}, flags ${flags.text}, rights base ${base.text}, rights inheriting ${inheriting.text}`,
   };
 }
@@ -444,7 +449,7 @@ function decodeFilestat(b: Uint8Array): Omit<WasiResult, "label" | "offset" | "s
   const type = enumName(filetype, b[16] ?? 0);
   const size = le64(b, 32);
   return {
-    short: `${type}, ${size} bytes`,
+    short: `filestat (${type}, ${size} bytes)`,
     text: `dev ${le64(b, 0)}, ino ${le64(b, 8)}, filetype ${type}, nlink ${le64(b, 24)}, size ${size}, atim ${le64(b, 40)} ns, mtim ${le64(b, 48)} ns, ctim ${le64(b, 56)} ns`,
   };
 }
@@ -453,7 +458,7 @@ function decodeFilestat(b: Uint8Array): Omit<WasiResult, "label" | "offset" | "s
 function decodePrestat(b: Uint8Array): Omit<WasiResult, "label" | "offset" | "size"> {
   const tag = enumName(preopentype, b[0] ?? 0);
   const nameLength = le32(b, 4);
-  return { short: `${tag}, name ${nameLength} bytes`, text: `preopen type ${tag}, name length ${nameLength}`, value: nameLength };
+  return { short: `prestat (${tag}, name length ${nameLength})`, text: `preopen type ${tag}, name length ${nameLength}`, value: nameLength };
 }
 
 /**
@@ -488,7 +493,7 @@ function stringTable(d: Decoding, what: "argv" | "environ", sizes: WasiSizes | u
     let start = 0;
     for (let i = 0; i < strings.length && texts.length < maxListed; i++) {
       if (strings[i] !== 0) continue;
-      texts.push(quoteText(decodeUtf8Lossy(strings, start, i).text));
+      texts.push(quoteText(textOf(strings.subarray(start, i))));
       start = i + 1;
     }
     const list = texts.join(", ") + (texts.length < count ? ", …" : "");
@@ -513,7 +518,7 @@ function inferStringTable(memory: MemoryReader, table: number, buf: number): Was
 function sizes(label0: string, label1: string): Decoder {
   return (d) => {
     d.outU32(0, label0);
-    d.outU32(1, label1, (n) => `${n} bytes`);
+    d.outU32(1, label1, (n) => `${label1} ${n} bytes`);
   };
 }
 
@@ -565,7 +570,7 @@ const decoders: Record<string, Decoder> = {
   fd_filestat_set_times: noMemory,
   fd_pread: (d) => {
     const entries = d.iovecs(1);
-    d.scatter(entries, d.outU32(4, "nread"));
+    d.scatter(entries, d.outU32(4, "nread", String));
   },
   fd_prestat_get: (d) => void d.out(1, 8, "prestat", decodePrestat),
   fd_prestat_dir_name: (d) => {
@@ -575,17 +580,17 @@ const decoders: Record<string, Decoder> = {
     if (!d.hasOutputs) return;
     const bytes = d.wrote(offset, size, "dir name");
     if (bytes) {
-      const text = quoteText(decodeUtf8Lossy(bytes).text);
+      const text = quoteText(textOf(bytes));
       d.results.push({ label: "dir name", offset, size, short: text, text: `preopened directory name ${text}` });
     }
   },
   fd_pwrite: (d) => {
     d.gather(d.iovecs(1));
-    d.outU32(4, "nwritten");
+    d.outU32(4, "nwritten", String);
   },
   fd_read: (d) => {
     const entries = d.iovecs(1);
-    d.scatter(entries, d.outU32(3, "nread"));
+    d.scatter(entries, d.outU32(3, "nread", String));
   },
   fd_readdir: (d) => {
     const offset = d.u32(1);
@@ -596,7 +601,7 @@ const decoders: Record<string, Decoder> = {
       d.outU32(4, "bufused");
       return;
     }
-    const used = d.outU32(4, "bufused", (n) => `${n} bytes`);
+    const used = d.outU32(4, "bufused", (n) => `bufused ${n} bytes`);
     if (used === undefined) return;
     const filled = Math.min(used, size);
     const bytes = d.wrote(offset, filled, "dirents");
@@ -608,7 +613,7 @@ const decoders: Record<string, Decoder> = {
     while (at + 24 <= bytes.length) {
       const nameLength = le32(bytes, at + 16);
       const name = bytes.subarray(at + 24, Math.min(bytes.length, at + 24 + nameLength));
-      if (names.length < maxListed) names.push(`${quoteText(decodeUtf8Lossy(name).text)} (${enumName(filetype, bytes[at + 20] ?? 0)}${name.length < nameLength ? ", cut short" : ""})`);
+      if (names.length < maxListed) names.push(`${quoteText(textOf(name))} (${enumName(filetype, bytes[at + 20] ?? 0)}${name.length < nameLength ? ", cut short" : ""})`);
       count++;
       at += 24 + nameLength;
     }
@@ -621,7 +626,7 @@ const decoders: Record<string, Decoder> = {
   fd_tell: (d) => d.outU64(1, "offset", ""),
   fd_write: (d) => {
     d.gather(d.iovecs(1));
-    d.outU32(3, "nwritten");
+    d.outU32(3, "nwritten", String);
   },
   path_create_directory: (d) => void d.path(1),
   path_filestat_get: (d) => {
@@ -647,12 +652,12 @@ const decoders: Record<string, Decoder> = {
       d.outU32(5, "bufused");
       return;
     }
-    const used = d.outU32(5, "bufused", (n) => `${n} bytes`);
+    const used = d.outU32(5, "bufused", (n) => `bufused ${n} bytes`);
     if (used === undefined) return;
     const filled = Math.min(used, size);
     const bytes = d.wrote(offset, filled, "link contents");
     if (bytes) {
-      const text = quoteText(decodeUtf8Lossy(bytes).text);
+      const text = quoteText(textOf(bytes));
       d.results.push({ label: "link contents", offset, size: filled, short: text, text: `the link points to ${text}` });
     }
   },
@@ -717,16 +722,16 @@ const decoders: Record<string, Decoder> = {
   sock_accept: (d) => d.outU32(2, "accepted_fd", (n) => `fd ${n}`),
   sock_recv: (d) => {
     const entries = d.iovecs(1);
-    const total = d.outU32(4, "nread");
+    const total = d.outU32(4, "nread", String);
     d.out(5, 2, "ro_flags", (b) => {
       const f = decodeFlags(roflags, le16(b, 0));
-      return { short: f.text, text: `roflags ${f.text}` };
+      return { short: `ro_flags ${f.text}`, text: `roflags ${f.text}` };
     });
     d.scatter(entries, total);
   },
   sock_send: (d) => {
     d.gather(d.iovecs(1));
-    d.outU32(4, "nwritten");
+    d.outU32(4, "nwritten", String);
   },
   sock_shutdown: noMemory,
 };

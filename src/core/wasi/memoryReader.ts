@@ -10,9 +10,13 @@ export interface MemoryReader {
   readonly byteLength: number;
   /** `length` bytes at `offset` (a view, not a copy), or undefined when any of them is out of bounds. */
   bytes(offset: number, length: number): Uint8Array | undefined;
+  /** The byte at `offset`. */
   u8(offset: number): number | undefined;
+  /** The little-endian u16 at `offset`. */
   u16(offset: number): number | undefined;
+  /** The little-endian u32 at `offset` (WASI pointers, sizes and fds). */
   u32(offset: number): number | undefined;
+  /** The little-endian u64 at `offset` (timestamps, file sizes), unsigned. */
   u64(offset: number): bigint | undefined;
 }
 

@@ -191,7 +191,8 @@ class Decoding {
   ) {
     this.input = options.memoryBefore ?? options.memory;
     this.output = options.memory;
-    this.cap = Math.max(0, options.dataCap ?? 256);
+    const cap = options.dataCap ?? 256;
+    this.cap = Number.isFinite(cap) ? Math.max(0, Math.floor(cap)) : 256;
     this.hasOutputs = isPlan || errno === 0;
     const params = fn && fn.params.length === raw.length ? fn.params : undefined;
     this.args = raw.map((value, i) => (params?.[i] ? this.plainArg(params[i], value) : { name: `arg${i}`, raw: String(value), short: String(value), text: String(value) }));

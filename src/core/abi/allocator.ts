@@ -8,7 +8,7 @@
 
 import { checkFits, formatOffset, type ByteRange, type LayoutWarning, type Region } from "../layout";
 import type { ExportedFunction, ModuleInfo, ValType } from "../wasm/types";
-import { formatValue, isNumericType, parseScalar, type Parsed, type WasmValue } from "./numbers";
+import { formatValue, isNumericType, isWasmValue, parseScalar, type Parsed, type WasmValue } from "./numbers";
 import { decodeUtf8Lossy } from "./utf8";
 import {
   ELEMENT_CODECS,
@@ -102,6 +102,15 @@ export type PlanEdit = { ok: true; plan: CallPlan } | { ok: false; reason: strin
 
 /** A user argument after parsing: a number for a scalar slot, bytes for a memory slot. */
 export type SlotValue = { kind: "scalar"; value: WasmValue } | { kind: "memory"; value: MemoryValue };
+
+/** Whether `value` has the shape of a `SlotValue`: a wasm number, or memory with its bytes (`planAllocations` checks it against the plan). */
+export function isSlotValue(value: unknown): value is SlotValue {
+  const v = value as { kind?: unknown; value?: unknown } | null;
+  if (typeof v !== "object" || v === null) return false;
+  if (v.kind === "scalar") return isWasmValue(v.value);
+  const m = v.value as { bytes?: unknown } | null;
+  return v.kind === "memory" && typeof m === "object" && m !== null && m.bytes instanceof Uint8Array;
+}
 
 /**
  * Memory the worker must allocate for one slot: call the allocator for `size` bytes aligned to

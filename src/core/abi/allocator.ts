@@ -10,6 +10,7 @@ import { checkFits, formatOffset, type ByteRange, type LayoutWarning, type Regio
 import type { ExportedFunction, ModuleInfo, ValType } from "../wasm/types";
 import { formatValue, isNumericType, isWasmValue, parseScalar, type Parsed, type WasmValue } from "./numbers";
 import { decodeUtf8Lossy } from "./utf8";
+import { plural } from "../wording";
 import {
   ELEMENT_CODECS,
   formatArray,
@@ -19,7 +20,6 @@ import {
   parseBytesArg,
   parseCStringArg,
   parseStringArg,
-  plural,
   quoteString,
   readElements,
   type ElementKind,

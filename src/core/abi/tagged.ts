@@ -8,7 +8,8 @@
 import { formatOffset, type Region } from "../layout";
 import { readIntegerLiteral, type Parsed } from "./numbers";
 import { decodeUtf8Lossy, encodeUtf8 } from "./utf8";
-import { elementProblem, elementsProblem, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
+import { elementProblem, elementsProblem, formatArray, parseArrayArg, quoteString, readElements } from "./values";
+import { plural } from "../wording";
 
 /** The argument types the convention knows, spelled as the PR spells them. */
 export type TaggedType = "Int32" | "Uint32" | "string" | "Int32Array" | "Uint32Array";

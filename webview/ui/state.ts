@@ -2,7 +2,7 @@
  * The page's one state and the pure reducer that is its only way to change. Rendering and the
  * worker live elsewhere; this file runs under plain Node in the unit tests.
  */
-import { proposeConvention, type ConventionProposal } from "../../src/core/abi/allocator";
+import { proposeConvention, type ConventionProposal } from "../../src/core/abi/convention";
 import { isRecord, isStringArray } from "../../src/core/guards";
 import type { CallOutcome, LoadReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";

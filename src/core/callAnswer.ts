@@ -7,35 +7,13 @@
  * labelled regions the page computes itself (the arguments from the call it sent, the results
  * from the few bytes they occupy) with the same functions. For the worked example the regions
  * alone took the clone of the whole answer from 58 µs to 10 (measured with `structuredClone` in
- * Chromium).
+ * Chromium). This is the codec: the packed types (`CallAnswer`, `PackedReport`) are in protocol.ts.
  */
 import { decodeTagged, describeTaggedCode, encodeTagged, taggedExtent, type TaggedOptions } from "./abi/tagged";
 import type { ByteRange, Region } from "./layout";
 import type { WasmValue } from "./abi/numbers";
-import type { CallDetails, CallEnding, CallOutcome, ConventionCall, DecodedResult, GlobalValue, MemoryReport } from "./protocol";
+import type { CallAnswer, CallEnding, CallOutcome, ConventionCall, DecodedResult, GlobalNumber, GlobalValue, MemoryReport, PackedReport } from "./protocol";
 import type { ExportedGlobal } from "./wasm/types";
-
-/** The parts of a memory map a tagged call's page derives. */
-type DerivedParts = "written" | "writtenBytes" | "results" | "decoded" | "allocations";
-
-/** A memory map as the worker sends it. `changed` holds each range as two numbers, offset and size. */
-export type PackedReport =
-  | (Omit<MemoryReport, "changed"> & { packing: "ranges"; changed: number[] })
-  | (Omit<MemoryReport, "changed" | DerivedParts> & {
-      packing: "tagged";
-      changed: number[];
-      /** Set when the export returned a success code: the bytes its results occupy, from the start offset to where `taggedExtent` stops. */
-      readBack?: Uint8Array;
-    });
-
-/**
- * A global's value as sent: the number alone, in the order of the module's exported globals, whose
- * names and types the page has; undefined where JavaScript cannot read the global.
- */
-export type GlobalNumber = number | bigint | undefined;
-
-/** A call's outcome as the worker sends it. The page knows the export's name: it asked for the call. */
-export type CallAnswer = CallEnding & Omit<CallDetails<PackedReport>, "exportName" | "globals"> & { globals: GlobalNumber[] };
 
 /** What reading a tagged call's results gives: the meaning of the code, the values and their regions. */
 export interface TaggedResults {

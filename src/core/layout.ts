@@ -5,6 +5,7 @@
  */
 
 import type { DataSegment } from "./wasm/types";
+import { plural } from "./wording";
 
 /** What a region of bytes is, in the vocabulary of the calling conventions. */
 export type RegionKind = "tag" | "length" | "payload" | "terminator" | "padding" | "pointer" | "nul" | "allocation" | "result";
@@ -233,10 +234,6 @@ function overlapOf(regions: readonly Region[], start: number, end: number): Byte
     }
   }
   return lo < hi ? { offset: lo, size: hi - lo } : undefined;
-}
-
-function plural(n: number, one: string, many: string = one + "s"): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 function describeRegion(r: Region): string {

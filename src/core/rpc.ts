@@ -124,6 +124,33 @@ export type Handlers<T extends RequestTable<T>> = {
   [M in keyof T]: (params: T[M]["params"], progress: (value: ProgressOf<T[M]>) => void) => T[M]["result"] | Promise<T[M]["result"]>;
 };
 
+/** A check of one method's params, and the sentence a caller is rejected with when they fail it. */
+export interface ParamsCheck<P> {
+  is(value: unknown): value is P;
+  expected: string;
+}
+
+/** A params check for every method of a table. */
+export type ParamsChecks<T extends RequestTable<T>> = { [M in keyof T]: ParamsCheck<T[M]["params"]> };
+
+/**
+ * Wraps handlers so that each runs only on params that passed its method's check, and throws a
+ * TypeError with the check's sentence otherwise (which `serveRpc` answers as `ok: false`). The
+ * checks of a channel are written once, beside its types in protocol.ts; the handlers trust them.
+ */
+export function checkedHandlers<T extends RequestTable<T>>(checks: ParamsChecks<T>, handlers: Handlers<T>): Handlers<T> {
+  const checked = {} as Handlers<T>;
+  for (const method of Object.keys(handlers) as (keyof T)[]) {
+    const check = checks[method];
+    const handler = handlers[method];
+    checked[method] = (params, progress) => {
+      if (!check.is(params)) throw new TypeError(check.expected);
+      return handler(params, progress);
+    };
+  }
+  return checked;
+}
+
 /** Picks the buffers of a result that should be transferred instead of copied. */
 export type TransferOf = (result: unknown) => ArrayBuffer[];
 

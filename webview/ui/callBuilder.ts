@@ -9,12 +9,11 @@ import {
   parseSlotArgument,
   plainPlan,
   planAllocations,
-  proposeConvention,
   type CallPlan,
-  type ConventionProposal,
   type ResultReading,
   type SlotValue,
 } from "../../src/core/abi/allocator";
+import { proposeConvention, type ConventionProposal } from "../../src/core/abi/convention";
 import { parseScalar, type Parsed } from "../../src/core/abi/numbers";
 import { DEFAULT_TAGGED_OPTIONS, encodeTagged, parseTaggedArg, type TaggedArg, type TaggedOptions, type TaggedType } from "../../src/core/abi/tagged";
 import type { Region } from "../../src/core/layout";

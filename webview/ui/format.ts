@@ -4,7 +4,8 @@
  */
 import { formatValue, type WasmValue } from "../../src/core/abi/numbers";
 import type { CallOutcome } from "../../src/core/protocol";
-import type { BinaryKind, ExportedFunction, FuncType, Limits } from "../../src/core/wasm/types";
+import { wasmPageBytes, type BinaryKind, type ExportedFunction, type FuncType, type Limits } from "../../src/core/wasm/types";
+import { byteSizeText, plural } from "../../src/core/wording";
 
 /** `(a: i32, b: i64) → f64`, `() → (i32, i32)`, `(x: f32)`. */
 export function signatureText(fn: Pick<ExportedFunction, "paramNames" | "type">): string {
@@ -17,23 +18,9 @@ function resultsText(type: FuncType): string {
   return type.results.length === 1 ? ` → ${type.results[0]}` : ` → (${type.results.join(", ")})`;
 }
 
-/** A byte count as a person reads it. */
-export function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  const units = ["KiB", "MiB", "GiB", "TiB"];
-  let value = n / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
-}
-
 /** Memory limits in pages and bytes: `1 page (64 KiB) – max 4 pages (256 KiB)`. */
 export function limitsText(limits: Limits): string {
-  const pageBytes = 65536;
-  const pages = (n: number) => `${n} page${n === 1 ? "" : "s"} (${bytesText(n * pageBytes)})`;
+  const pages = (n: number) => `${plural(n, "page")} (${byteSizeText(n * wasmPageBytes)})`;
   const max = limits.max === undefined ? "no maximum" : `max ${pages(limits.max)}`;
   const flags = [limits.isShared ? "shared" : "", limits.is64 ? "64-bit" : ""].filter(Boolean).join(", ");
   return `${pages(limits.min)} – ${max}${flags ? ` (${flags})` : ""}`;

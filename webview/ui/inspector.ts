@@ -3,6 +3,7 @@
  * as a pointer and as a UTF-8 string, in either byte order. It decodes the bytes it is handed and
  * never reads memory itself; the memory view feeds it from its cache.
  */
+import { plural } from "../../src/core/wording";
 import { h } from "./dom";
 
 /** How many bytes the string row reads at most, and so how many the inspector wants loaded. */
@@ -105,7 +106,7 @@ function stringAt(input: InspectedBytes, left: number): InspectedValue {
   const text = new TextDecoder("utf-8", { fatal: false }).decode(input.bytes.subarray(0, end));
   const why =
     nul >= 0 ? `NUL at ${hex8(input.offset + nul)}` : limit < inspectedBytes ? "stops at the end of memory" : `no NUL within ${inspectedBytes} bytes`;
-  return { type: "UTF-8", status: "ok", text: `${JSON.stringify(text)} (${end} byte${end === 1 ? "" : "s"}, ${why})` };
+  return { type: "UTF-8", status: "ok", text: `${JSON.stringify(text)} (${plural(end, "byte")}, ${why})` };
 }
 
 function setText(element: HTMLElement, text: string): void {

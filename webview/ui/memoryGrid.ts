@@ -4,6 +4,7 @@
  * rows at the scroller's position from bytes it is handed; it neither scrolls nor reads memory.
  */
 import type { ByteRange, Region } from "../../src/core/layout";
+import { groupThousands, plural } from "../../src/core/wording";
 import { h } from "./dom";
 import { hex8 } from "./inspector";
 import type { ScrollExtent, VirtualScrollbar } from "./virtualScrollbar";
@@ -15,11 +16,6 @@ const overscanRows = 2;
 /** `00`…`ff`, the column heads and every byte's text. */
 export const hexText: string[] = Array.from({ length: 256 }, (_, v) => v.toString(16).padStart(2, "0"));
 const asciiText: string[] = Array.from({ length: 256 }, (_, v) => (v >= 0x20 && v < 0x7f ? String.fromCharCode(v) : "."));
-
-/** `1234567` → `1,234,567`, without Intl, whose first use costs milliseconds. */
-export function groupThousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
 
 /** Loaded bytes by the block holding an offset: the grid reads a row's bytes from one block. */
 export interface LoadedBytes {
@@ -420,7 +416,7 @@ export class MemoryGrid {
       for (const r of regions) {
         title += `\n${r.kind}: ${r.label}`;
         if (r.value !== undefined) title += ` = ${r.value}`;
-        title += ` (${r.size} byte${r.size === 1 ? "" : "s"} at ${hex8(r.offset)})`;
+        title += ` (${plural(r.size, "byte")} at ${hex8(r.offset)})`;
       }
     }
     if (isChanged) title += "\nchanged by the last call";

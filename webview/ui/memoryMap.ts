@@ -8,6 +8,7 @@ import type { TaggedArg } from "../../src/core/abi/tagged";
 import { formatOffset, narrate, renderMarkdown, type ByteRange, type Region } from "../../src/core/layout";
 import { changeMeaning, describeChanges, groupRanges, type ChangeGroup } from "../../src/core/memoryAreas";
 import type { MemoryReport } from "../../src/core/protocol";
+import { plural } from "../../src/core/wording";
 import { h, icon } from "./dom";
 
 /** What the memory map asks the page to do. */
@@ -32,7 +33,7 @@ function taggedValueText(value: TaggedArg): string {
 function offsetButton(offset: number, size: number, actions: MemoryMapActions): HTMLElement {
   return h(
     "button",
-    { type: "button", className: "link", title: `Show ${offset} (${size} byte${size === 1 ? "" : "s"}) in the memory view`, onClick: () => actions.reveal(offset, size) },
+    { type: "button", className: "link", title: `Show ${offset} (${plural(size, "byte")}) in the memory view`, onClick: () => actions.reveal(offset, size) },
     formatOffset(offset),
   );
 }
@@ -57,10 +58,6 @@ function regionTable(caption: string, regions: Region[], actions: MemoryMapActio
     h("thead", {}, h("tr", {}, ...["offset", "decimal", "bytes", "kind", "what", "value"].map((t) => h("th", { scope: "col" }, t)))),
     h("tbody", {}, ...rows),
   );
-}
-
-function plural(n: number, one: string): string {
-  return `${n} ${one}${n === 1 ? "" : "s"}`;
 }
 
 /** Whether the call passed or got back anything through memory, so that its changes there get their own group. */
@@ -117,8 +114,8 @@ function changedSummary(changed: ByteRange[], report: MemoryReport, actions: Mem
   return h(
     "div",
     { className: "changed-summary" },
-    h("p", {}, `The export changed ${total} byte${total === 1 ? "" : "s"} in ${changed.length} range${changed.length === 1 ? "" : "s"} ${where}:`),
-    h("ul", { className: "changed-list" }, ...shown.map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${r.size} byte${r.size === 1 ? "" : "s"}`))),
+    h("p", {}, `The export changed ${plural(total, "byte")} in ${plural(changed.length, "range")} ${where}:`),
+    h("ul", { className: "changed-list" }, ...shown.map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`))),
     changed.length > shown.length ? h("p", { className: "muted" }, `…and ${changed.length - shown.length} more (see the memory view).`) : undefined,
   );
 }

@@ -7,10 +7,12 @@
  */
 import type { ByteRange, Region, RegionKind } from "../../src/core/layout";
 import type { MemoryWindow } from "../../src/core/protocol";
+import { wasmPageBytes as pageBytes } from "../../src/core/wasm/types";
+import { byteSizeText, groupThousands, pluralNoun } from "../../src/core/wording";
 import { BlockCache, type Focus, type MemorySource, type ReadError } from "./blockCache";
 import { h } from "./dom";
 import { hex8, inspectedBytes, Inspector } from "./inspector";
-import { bytesPerRow, groupThousands, hexText, MemoryGrid } from "./memoryGrid";
+import { bytesPerRow, hexText, MemoryGrid } from "./memoryGrid";
 import { VirtualScrollbar } from "./virtualScrollbar";
 
 export type { MemorySource } from "./blockCache";
@@ -18,7 +20,6 @@ export type { MemorySource } from "./blockCache";
 /** The result of reading a typed address: an offset inside memory, or the reason there is none. */
 export type ParsedAddress = { ok: true; offset: number } | { ok: false; reason: string };
 
-const pageBytes = 65536;
 
 const kindDescriptions: Record<RegionKind, string> = {
   tag: "a tag saying what follows",
@@ -60,23 +61,7 @@ export function parseAddress(text: string, memoryBytes: number): ParsedAddress {
 function pagesText(bytes: number): string {
   const pages = bytes / pageBytes;
   const n = Number.isInteger(pages) ? groupThousands(pages) : pages.toFixed(2);
-  return `${n} page${pages === 1 ? "" : "s"}`;
-}
-
-/** `64 KiB`, `4 GiB`, `1.5 MiB`: exact when whole. */
-function sizeText(bytes: number): string {
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${Number.isInteger(value) ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
-function plural(n: number, one: string): string {
-  return `${groupThousands(n)} ${one}${n === 1 ? "" : "s"}`;
+  return `${n} ${pluralNoun(pages, "page")}`;
 }
 
 /** A failed read in words, shown under the grid. */
@@ -196,9 +181,9 @@ export class MemoryView {
     this.memoryBytes = size;
     this.cache.setMemorySize(size);
     this.grid.setMemorySize(size);
-    this.sizeLine.textContent = size === 0 ? "No linear memory" : `Memory: ${groupThousands(size)} bytes = ${pagesText(size)} of 64 KiB (${sizeText(size)})`;
+    this.sizeLine.textContent = size === 0 ? "No linear memory" : `Memory: ${groupThousands(size)} bytes = ${pagesText(size)} of 64 KiB (${byteSizeText(size, "exact")})`;
     // The note describes the latest change only; a call that did not grow memory clears it.
-    this.grewLine.textContent = before > 0 && size > before ? `grew from ${pagesText(before)} (${sizeText(before)}) to ${pagesText(size)} (${sizeText(size)})` : "";
+    this.grewLine.textContent = before > 0 && size > before ? `grew from ${pagesText(before)} (${byteSizeText(before, "exact")}) to ${pagesText(size)} (${byteSizeText(size, "exact")})` : "";
     this.scheduleRender();
     // Ask for the visible bytes now rather than after the first frame: one round trip sooner.
     this.cache.scheduleFetch();
@@ -218,7 +203,7 @@ export class MemoryView {
     );
     this.legend.hidden = this.legend.childElementCount === 0;
     const changedBytes = merged.reduce((sum, r) => sum + r.size, 0);
-    this.changesLine.textContent = changedBytes === 0 ? "No bytes changed" : `${plural(changedBytes, "byte")} changed${merged.length > 1 ? ` in ${merged.length} ranges` : ""}`;
+    this.changesLine.textContent = changedBytes === 0 ? "No bytes changed" : `${groupThousands(changedBytes)} ${pluralNoun(changedBytes, "byte")} changed${merged.length > 1 ? ` in ${merged.length} ranges` : ""}`;
     this.updateChangeButtons();
     this.scheduleRender();
   }

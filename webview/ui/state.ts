@@ -2,10 +2,11 @@
  * The page's one state and the pure reducer that is its only way to change. Rendering and the
  * worker live elsewhere; this file runs under plain Node in the unit tests.
  */
-import { proposeConvention, type ConventionProposal } from "../../src/core/abi/allocator";
+import { proposeConvention, type ConventionProposal } from "../../src/core/abi/convention";
+import { isRecord, isStringArray } from "../../src/core/guards";
 import type { CallOutcome, LoadReport } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";
-import { TAGS, type TaggedType } from "../../src/core/abi/tagged";
+import { isTaggedType, type TaggedType } from "../../src/core/abi/tagged";
 import { choiceFor, fieldCount, fieldTexts, proposedChoice, withResultReading, withSlot, type ExportChoice } from "./callBuilder";
 import { recordSummary } from "./format";
 
@@ -301,7 +302,7 @@ function reduceForm(state: State, event: Exclude<FormEvent, { type: "watchAllMem
       return changed?.ok ? withChoice(state, fn, changed.choice) : state;
     }
     case "setTaggedType":
-      if (!tagged || !isIndexIn(event.row, tagged.rows.length) || !Object.hasOwn(TAGS, event.taggedType)) return state;
+      if (!tagged || !isIndexIn(event.row, tagged.rows.length) || !isTaggedType(event.taggedType)) return state;
       return setTagged({ rows: tagged.rows.map((row, i) => (i === event.row ? { ...row, type: event.taggedType } : row)) });
     case "addTaggedRow":
       return setTagged({ rows: [...(tagged?.rows ?? []), { type: "Int32", text: "" }] });
@@ -332,14 +333,6 @@ export function hasReachableMemory(state: State): boolean {
   return state.load.status === "loaded" && state.load.report.status === "loaded" && state.load.report.instance.status === "ready" && state.load.report.instance.memoryBytes > 0;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === "string");
-}
-
 /** Whether a stored choice still has the shape this page understands. */
 function isExportChoice(value: unknown): value is ExportChoice {
   if (!isRecord(value)) return false;
@@ -350,7 +343,7 @@ function isExportChoice(value: unknown): value is ExportChoice {
       const options = value.options;
       return (
         Array.isArray(value.rows) &&
-        value.rows.every((r) => isRecord(r) && typeof r.text === "string" && ["Int32", "Uint32", "string", "Int32Array", "Uint32Array"].includes(r.type as string)) &&
+        value.rows.every((r) => isRecord(r) && typeof r.text === "string" && isTaggedType(r.type)) &&
         isRecord(options) &&
         Number.isSafeInteger(options.startOffset) &&
         (options.tagWidth === 1 || options.tagWidth === 4) &&

@@ -9,7 +9,8 @@ import type { FieldProblem } from "./callBuilder";
 import { CallForm, type FormActions } from "./callForm";
 import { ExportList } from "./exportList";
 import { h, icon } from "./dom";
-import { bytesText, durationText, kindDescriptions, limitsText, signatureText, valueText } from "./format";
+import { byteSizeText, plural } from "../../src/core/wording";
+import { durationText, kindDescriptions, limitsText, signatureText, valueText } from "./format";
 import { renderMemoryReport, type MemoryMapActions } from "./memoryMap";
 import { MemoryView, type MemorySource } from "./memoryView";
 import { entryPointNote, moduleOf, type CallRecord, type Event, type State } from "./state";
@@ -156,7 +157,7 @@ export class View {
     this.header.replaceChildren(
       title,
       h("span", { className: `badge badge-${module.kind}` }, module.kind),
-      h("span", { className: "muted" }, ` ${bytesText(module.byteLength)} · ${module.functions.length} exported function${module.functions.length === 1 ? "" : "s"}`),
+      h("span", { className: "muted" }, ` ${byteSizeText(module.byteLength)} · ${plural(module.functions.length, "exported function")}`),
       h("p", { className: "muted kind-description" }, kindDescriptions[module.kind]),
     );
     this.renderInstanceNotices(instance);
@@ -272,7 +273,7 @@ function renderRecord(record: CallRecord, module: ModuleInfo | undefined, action
   if (outcome.args.length) parts.push(h("p", { className: "muted" }, "Arguments: ", code(outcome.args.map((a) => formatValue(a).decimal).join(", "))));
   if (outcome.stdout) parts.push(h("h4", {}, "stdout"), h("pre", { className: "stdout" }, outcome.stdout));
   if (outcome.stderr) parts.push(h("h4", {}, "stderr"), h("pre", { className: "stderr" }, outcome.stderr));
-  parts.push(h("p", { className: "muted duration" }, icon("watch"), ` ${durationText(outcome.durationMs)} · memory ${bytesText(outcome.memoryBytes)}`));
+  parts.push(h("p", { className: "muted duration" }, icon("watch"), ` ${durationText(outcome.durationMs)} · memory ${byteSizeText(outcome.memoryBytes)}`));
   if (outcome.memory) parts.push(renderMemoryReport(outcome.memory, `${outcome.exportName}(${record.argTexts.join(", ")})`, actions));
   return h("div", { className: `result result-${outcome.status}` }, ...parts);
 }

@@ -6,11 +6,11 @@
  * It does not decide which calls are watched (memoryCall.ts does).
  */
 import { diffBytes, type ByteRange } from "../../src/core/layout";
+import { wasmPageBytes as pageBytes } from "../../src/core/wasm/types";
 import { name, section, uleb, vec } from "./wasmEncoding";
 
 /** The unit of the coarse search; a wasm page (64 KiB) holds a whole number of them. */
 const blockBytes = 64;
-const pageBytes = 65536;
 
 /** The opcodes the kernel uses (spec 5.4). SIMD ones follow the 0xfd prefix. */
 const op = {

@@ -22,7 +22,8 @@ import { encodeTagged, taggedExtent, type TaggedArg, type TaggedOptions } from "
 import { findOverlaps, formatOffset, type ByteRange, type MemoryFacts } from "../../src/core/layout";
 import { groupChanges, type ChangeGroup, type MemoryArea } from "../../src/core/memoryAreas";
 import type { Allocation, CallEnding, MemoryReport } from "../../src/core/protocol";
-import type { ExportedFunction, ModuleInfo, ValType } from "../../src/core/wasm/types";
+import { wasmPageBytes as pageBytes, type ExportedFunction, type ModuleInfo, type ValType } from "../../src/core/wasm/types";
+import { plural } from "../../src/core/wording";
 import type { ChangeDetector } from "./changeDetector";
 
 /** What the memory calls need of a reactor. */
@@ -47,8 +48,6 @@ export interface MemoryCallResult {
   args: WasmValue[];
   memory?: MemoryReport;
 }
-
-const pageBytes = 65536;
 
 /** Past this many changed ranges, the last one covers every later change (see `diffBytes`). */
 const maxChangedRanges = 10_000;
@@ -178,7 +177,7 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   if (!encoded.ok) return refuse(`${encoded.error.message} Nothing was written.`);
   const { bytes, regions, startOffset } = encoded;
   const memoryBytesBefore = memory.buffer.byteLength;
-  const room = makeRoom(memory, startOffset + bytes.length, module, `The tagged arguments (${bytes.length} byte${bytes.length === 1 ? "" : "s"} at ${formatOffset(startOffset)})`);
+  const room = makeRoom(memory, startOffset + bytes.length, module, `The tagged arguments (${plural(bytes.length, "byte")} at ${formatOffset(startOffset)})`);
   if (room.error) return refuse(room.error);
   const warnings = findOverlaps(regions, memoryFacts(access)).map((w) => w.message);
   if (room.grewBy) warnings.push(`Memory grew by ${room.grewBy} page(s) to make room for the arguments.`);

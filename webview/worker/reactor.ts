@@ -5,8 +5,8 @@
  */
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
-import { addTaggedResults, packReport, returnedCode, unpackGlobals, type CallAnswer, type GlobalNumber } from "../../src/core/callAnswer";
-import type { CallEnding, CallOutcome, ConventionCall, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
+import { addTaggedResults, packReport, returnedCode, unpackGlobals } from "../../src/core/callAnswer";
+import type { CallAnswer, CallEnding, CallOutcome, ConventionCall, GlobalNumber, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
 import { memoryAreas, readMemoryLayout } from "../../src/core/memoryAreas";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { ExportedFunction, FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";

@@ -1,15 +1,17 @@
 /**
  * The module-allocator convention: the host asks the module's own allocator (`malloc`, `alloc`,
  * `cabi_realloc`, `__wbindgen_malloc`) for memory, copies strings and arrays there, and passes
- * pointers (and lengths) as ordinary wasm parameters. This file detects the allocator, proposes
- * and edits a per-export plan, and turns values into allocations and arguments; it calls nothing
- * itself, so the worker runs the allocator between `planAllocations` and `finishArguments`.
+ * pointers (and lengths) as ordinary wasm parameters. This file detects the allocator, edits a
+ * per-export call plan, and turns values into allocations and arguments; it calls nothing itself,
+ * so the worker runs the allocator between `planAllocations` and `finishArguments`. Which
+ * convention to propose for an export, and why, is convention.ts.
  */
 
 import { checkFits, formatOffset, type ByteRange, type LayoutWarning, type Region } from "../layout";
 import type { ExportedFunction, ModuleInfo, ValType } from "../wasm/types";
-import { formatValue, isNumericType, parseScalar, type Parsed, type WasmValue } from "./numbers";
+import { formatValue, isNumericType, isWasmValue, parseScalar, type Parsed, type WasmValue } from "./numbers";
 import { decodeUtf8Lossy } from "./utf8";
+import { plural } from "../wording";
 import {
   ELEMENT_CODECS,
   formatArray,
@@ -19,7 +21,6 @@ import {
   parseBytesArg,
   parseCStringArg,
   parseStringArg,
-  plural,
   quoteString,
   readElements,
   type ElementKind,
@@ -50,9 +51,6 @@ export interface AllocatorDetection {
   allocator?: AllocatorInfo;
   notes: string[];
 }
-
-/** The calling conventions a call can use. */
-export type Convention = "plain" | "tagged" | "allocator" | "cstring";
 
 /** What a pointer + length pair points at: UTF-8 text, raw bytes, or a typed array. */
 export type Holds = "string" | "bytes" | ElementKind;
@@ -87,13 +85,6 @@ export interface CallPlan {
   result: ResultReading;
 }
 
-/** A proposed convention for an export, with the reason in a sentence or two and the plan. */
-export interface ConventionProposal {
-  convention: Convention;
-  reason: string;
-  plan: CallPlan;
-}
-
 /** A new slot kind chosen by the user (see `changeSlot`). */
 export type SlotChoice = { kind: "scalar" } | { kind: "cstring" } | { kind: "pointerLength"; holds: Holds; lengthUnit?: LengthUnit };
 
@@ -102,6 +93,15 @@ export type PlanEdit = { ok: true; plan: CallPlan } | { ok: false; reason: strin
 
 /** A user argument after parsing: a number for a scalar slot, bytes for a memory slot. */
 export type SlotValue = { kind: "scalar"; value: WasmValue } | { kind: "memory"; value: MemoryValue };
+
+/** Whether `value` has the shape of a `SlotValue`: a wasm number, or memory with its bytes (`planAllocations` checks it against the plan). */
+export function isSlotValue(value: unknown): value is SlotValue {
+  const v = value as { kind?: unknown; value?: unknown } | null;
+  if (typeof v !== "object" || v === null) return false;
+  if (v.kind === "scalar") return isWasmValue(v.value);
+  const m = v.value as { bytes?: unknown } | null;
+  return v.kind === "memory" && typeof m === "object" && m !== null && m.bytes instanceof Uint8Array;
+}
 
 /**
  * Memory the worker must allocate for one slot: call the allocator for `size` bytes aligned to
@@ -189,6 +189,11 @@ const ALLOC_SHAPES: { family: AllocatorFamily; names: string[]; shapes: { sig: S
   },
 ];
 
+/** Whether `name` is an export of an allocator family (an alloc or a free), which takes plain numbers itself. */
+export function isAllocatorExport(name: string): boolean {
+  return ALLOC_SHAPES.some((f) => f.names.includes(name) || f.free.names.includes(name));
+}
+
 /**
  * Finds the module's allocator among the exports, checking signatures: `malloc(size)` +
  * `free(ptr)`; `alloc`/`allocate(size[, align])` + `dealloc`/`deallocate(ptr[, size[, align]])`;
@@ -270,88 +275,6 @@ export function plainPlan(fn: ExportedFunction): CallPlan {
     slots: fn.type.params.map((type, param) => ({ kind: "scalar", param, type, name: paramName(fn, param) })),
     result: { kind: "plain" },
   };
-}
-
-/**
- * Proposes how to call an export:
- *
- * - `() -> i32` in a module with no allocator (and an exported memory): the tagged convention.
- * - With an allocator, consecutive `(i32, i32)` parameters named like a pointer and a length
- *   (`ptr, len`, `s, n`, `buf, size`, `data, data_len`) become a pointer + length slot; what it
- *   holds is guessed from the pointer's name (string by default). Without parameter names, only
- *   when the export's own name suggests text or data (`reverse_string`, `sum_array`).
- * - With an allocator, an i32 parameter named like a string (`str`, `s`, `cstr`, `name`, `path`)
- *   becomes a NUL-terminated C string.
- * - Otherwise plain numbers.
- *
- * Results: `(i32, i32)` with an allocator is read as pointer + length; a single i32 from an
- * export named like it returns text (`get_name`, `greeting`, `version_string`) as a C string.
- */
-export function proposeConvention(fn: ExportedFunction, module: ModuleInfo): ConventionProposal {
-  const { allocator } = detectAllocator(module);
-  const plan = plainPlan(fn);
-  const hasMemory = module.memories.some((m) => m.exportNames.length > 0);
-  const isAllocatorItself = ALLOC_SHAPES.some((f) => f.names.includes(fn.name) || f.free.names.includes(fn.name));
-
-  if (fn.type.params.length === 0 && sameTypes(fn.type.results, ["i32"]) && allocator === undefined && hasMemory && !isAllocatorItself) {
-    return {
-      convention: "tagged",
-      reason: `${fn.name} takes no parameters and returns an i32, and the module exports no allocator: that is the shape of the tagged convention (Runno PR #335), where arguments are written to memory at offset 8 and the i32 is an error code. If it simply returns a number, switch to plain.`,
-      plan,
-    };
-  }
-  if (allocator === undefined || isAllocatorItself) {
-    return { convention: "plain", reason: allocator === undefined ? "The module exports no allocator, so arguments are passed as plain numbers." : `${fn.name} is part of the allocator; it takes plain numbers.`, plan };
-  }
-
-  const names = fn.type.params.map((_, i) => paramName(fn, i));
-  const hasNames = names.some((n, i) => n !== `p${i}`);
-  const fnHint = DATA_FN_HINT.test(fn.name) || (fn.debugName !== undefined && DATA_FN_HINT.test(fn.debugName));
-  const slots: PlanSlot[] = [];
-  const why: string[] = [];
-  for (let i = 0; i < fn.type.params.length; i++) {
-    const type = fn.type.params[i] as ValType;
-    const name = names[i] ?? `p${i}`;
-    const nextType = fn.type.params[i + 1];
-    const nextName = names[i + 1] ?? `p${i + 1}`;
-    if (type === "i32" && nextType === "i32") {
-      const named = hasNames && LENGTH_NAME.test(nextName) && !LENGTH_NAME.test(name);
-      const guessed = !hasNames && fnHint;
-      if (named || guessed) {
-        const holds = guessHolds(name, fn.name);
-        slots.push({ kind: "pointerLength", ptrParam: i, lenParam: i + 1, name, lenName: nextName, holds, lengthUnit: defaultUnit(holds) });
-        why.push(
-          named
-            ? `parameters ${i} and ${i + 1} (${name}, ${nextName}) look like a pointer and a length`
-            : `parameters ${i} and ${i + 1} are two i32s and the export's name suggests it takes ${holds === "string" ? "text" : "data"} (a guess: the module has no parameter names)`,
-        );
-        i++;
-        continue;
-      }
-    }
-    if (type === "i32" && hasNames && CSTRING_NAME.test(name)) {
-      slots.push({ kind: "cstring", param: i, name });
-      why.push(`parameter ${i} (${name}) looks like a C string`);
-      continue;
-    }
-    slots.push({ kind: "scalar", param: i, type, name });
-  }
-  let result: ResultReading = { kind: "plain" };
-  if (sameTypes(fn.type.results, ["i32", "i32"])) {
-    result = { kind: "pointerLength", holds: "string", lengthUnit: "bytes" };
-    why.push("the two i32 results look like a pointer and a length");
-  } else if (sameTypes(fn.type.results, ["i32"]) && TEXT_RESULT_HINT.test(fn.name) && !/(len|length|count|size)/i.test(fn.name)) {
-    result = { kind: "cstring", maxBytes: DEFAULT_CSTRING_MAX_BYTES };
-    why.push("its name suggests it returns text, so the i32 result is read as a pointer to a C string");
-  }
-  const proposed: CallPlan = { ...plan, slots, result };
-  const convention: Convention = slots.some((s) => s.kind === "pointerLength") ? "allocator" : slots.some((s) => s.kind === "cstring") ? "cstring" : "plain";
-  const allocNote = ` Memory comes from ${allocator.description}.`;
-  const reason =
-    why.length === 0
-      ? `No parameter looks like a pointer, so arguments are passed as plain numbers.${hasNames ? "" : " (The module has no parameter names; mark pointer parameters yourself if there are any.)"}`
-      : capitalise(why.join("; ")) + "." + (convention === "plain" ? "" : allocNote) + " Change any slot if the guess is wrong.";
-  return { convention, reason, plan: proposed };
 }
 
 /**
@@ -655,23 +578,8 @@ export function interpretResult(plan: CallPlan, returned: unknown, memory: Uint8
   };
 }
 
-const LENGTH_NAME = /^(len|length|n|size|count|cnt|num|nbytes|sz|cap|capacity|[a-z]*_?(len|length|size|count)|[a-z]+(Len|Length|Size|Count))$/i;
-const CSTRING_NAME = /^(c?str|s|string|name|text|msg|message|path|filename|file|input|word|key|label|greeting|[a-z]+_(c?str|name|path))$/i;
-const DATA_FN_HINT = /(str|text|utf8|bytes|buf|data|array|arr|slice|vec|hash|parse|reverse|upper|lower|greet|hello|msg|message|sort|encode|decode|copy|fill|print|echo|sum|count|concat)/i;
-const TEXT_RESULT_HINT = /(str|string|text|name|greet|hello|message|msg|version|describe|to_s)/i;
-
-function guessHolds(ptrName: string, fnName: string): Holds {
-  const n = ptrName.toLowerCase();
-  if (/^(f32s|floats|fs)$/.test(n)) return "Float32";
-  if (/^(f64s|doubles|ds)$/.test(n)) return "Float64";
-  if (/^(arr|array|values|vals|xs|nums|numbers|ints|items|a|v|vec)(_?ptr)?$/.test(n)) return "Int32";
-  if (/^(buf|buffer|data|bytes|src|dst|payload|mem)(_?ptr)?$/.test(n)) return "bytes";
-  if (/^p\d+$/.test(n) && /(array|arr|sum|sort|vec|nums|ints)/i.test(fnName)) return "Int32";
-  if (/^p\d+$/.test(n) && /(bytes|buf|data|hash)/i.test(fnName)) return "bytes";
-  return "string";
-}
-
-function defaultUnit(holds: Holds): LengthUnit {
+/** The length unit a pointer + length slot holding `holds` counts in unless the user says otherwise. */
+export function defaultUnit(holds: Holds): LengthUnit {
   return holds === "string" || holds === "bytes" ? "bytes" : "elements";
 }
 
@@ -731,12 +639,14 @@ function emptyRead(holds: Holds): PointerLengthRead {
   return { ok: true, value: { kind: "array", element: holds, values: [], bytes }, text: "[]", invalid: [], regions: [] };
 }
 
-function paramName(fn: ExportedFunction, i: number): string {
+/** A parameter's name from the name section, or `p0`, `p1`… where it has none. */
+export function paramName(fn: ExportedFunction, i: number): string {
   const n = fn.paramNames[i];
   return n === undefined || n === "" ? `p${i}` : n;
 }
 
-function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
+/** Whether two type lists are the same types in the same order. */
+export function sameTypes(a: readonly ValType[], b: readonly ValType[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
@@ -760,8 +670,4 @@ function describeJs(v: unknown): string {
   if (v === undefined) return "nothing";
   if (Array.isArray(v)) return `${v.length} values`;
   return `a ${typeof v}`;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -14,6 +14,13 @@ export type WasmValue =
   | { type: "f32"; value: number }
   | { type: "f64"; value: number };
 
+/** Whether `value` is a `WasmValue`: one of the four types, with an i64 as a BigInt and the others as numbers. */
+export function isWasmValue(value: unknown): value is WasmValue {
+  const v = value as WasmValue | null;
+  if (typeof v !== "object" || v === null || typeof v.type !== "string" || !isNumericType(v.type)) return false;
+  return v.type === "i64" ? typeof v.value === "bigint" : typeof v.value === "number";
+}
+
 /** The four number types of the core spec (5.3.1). */
 export type NumericType = WasmValue["type"];
 

@@ -8,7 +8,8 @@
 import { formatOffset, type Region } from "../layout";
 import { readIntegerLiteral, type Parsed } from "./numbers";
 import { decodeUtf8Lossy, encodeUtf8 } from "./utf8";
-import { elementProblem, elementsProblem, formatArray, parseArrayArg, plural, quoteString, readElements } from "./values";
+import { elementProblem, elementsProblem, formatArray, parseArrayArg, quoteString, readElements } from "./values";
+import { plural } from "../wording";
 
 /** The argument types the convention knows, spelled as the PR spells them. */
 export type TaggedType = "Int32" | "Uint32" | "string" | "Int32Array" | "Uint32Array";
@@ -18,6 +19,22 @@ export type TaggedArg =
   | { type: "Int32" | "Uint32"; value: number }
   | { type: "string"; value: string }
   | { type: "Int32Array" | "Uint32Array"; value: number[] };
+
+/** Whether `value` has the shape of a `TaggedArg`: a type of the tag table and a value of that type's kind (ranges are `encodeTagged`'s to check). */
+export function isTaggedArg(value: unknown): value is TaggedArg {
+  const v = value as { type?: unknown; value?: unknown } | null;
+  if (typeof v !== "object" || v === null || !isTaggedType(v.type)) return false;
+  switch (v.type) {
+    case "string":
+      return typeof v.value === "string";
+    case "Int32":
+    case "Uint32":
+      return typeof v.value === "number";
+    case "Int32Array":
+    case "Uint32Array":
+      return Array.isArray(v.value) && v.value.every((n) => typeof n === "number");
+  }
+}
 
 /**
  * The convention's parameters. The defaults are the PR's exact layout; the others are the
@@ -41,6 +58,14 @@ export const DEFAULT_TAGGED_OPTIONS: Readonly<TaggedOptions> = { startOffset: 8,
 
 /** The tag value of each type (docs/tagged-convention.md, "Byte layout"). The terminator is −1. */
 export const TAGS: Readonly<Record<TaggedType, number>> = { Int32: 0x01, Uint32: 0x02, string: 0x03, Int32Array: 0x04, Uint32Array: 0x05 };
+
+/** Every type of the tag table, in tag order. */
+export const TAGGED_TYPES: readonly TaggedType[] = Object.keys(TAGS) as TaggedType[];
+
+/** Whether `value` names a type of the tag table. */
+export function isTaggedType(value: unknown): value is TaggedType {
+  return typeof value === "string" && Object.hasOwn(TAGS, value);
+}
 
 /** Where and why encoding or decoding failed. `offset` is an address in memory. */
 export interface TaggedError {

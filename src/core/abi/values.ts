@@ -7,6 +7,7 @@
 
 import { formatValue, readFloatLiteral, readIntegerLiteral, type Parsed } from "./numbers";
 import { encodeUtf8 } from "./utf8";
+import { plural } from "../wording";
 
 /** The element kinds of typed arrays, named after JavaScript's typed array constructors. */
 export type ElementKind = "Int8" | "Uint8" | "Int16" | "Uint16" | "Int32" | "Uint32" | "BigInt64" | "BigUint64" | "Float32" | "Float64";
@@ -253,11 +254,6 @@ export function formatBytes(bytes: Uint8Array, maxShown = 32): string {
 export function quoteString(text: string, maxChars = 64): string {
   if (text.length <= maxChars) return JSON.stringify(text);
   return JSON.stringify(text.slice(0, maxChars)) + `… (${text.length} characters)`;
-}
-
-/** `1 byte`, `2 bytes`: counts in sentences. */
-export function plural(n: number, one: string, many: string = one + "s"): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 /** Why `v` is not a value of `element` (`is out of range for Int32 (…)`), or undefined when it is one. */

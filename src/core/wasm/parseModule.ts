@@ -6,6 +6,7 @@
  */
 
 import { ByteReader, WasmParseFailure, countOf, formatOffset, hex2, makeParseError } from "./byteReader";
+import { readNameSection, type NameInfo } from "./nameSection";
 import type {
   BinaryKind,
   DataSegment,
@@ -776,85 +777,18 @@ function readDataSection(state: ModuleState): void {
   }
 }
 
-/** Names the name section gives to exported functions and the module. */
-interface NameInfo {
-  moduleName: string | undefined;
-  functionNames: Map<number, string>;
-  /** Parameter names by function index; a slot is empty when the section names no such local. */
-  paramNames: Map<number, (string | undefined)[]>;
-}
-
-/**
- * Reads the name section (core spec 7.4.1) for the functions flagged 1 in `isWanted` only: other
- * functions' names are skipped by length, never decoded. It is debug information: when it is
- * malformed it is ignored as a whole and the module still loads, with `pN` parameter names.
- */
-function readNameSection(state: ModuleState, isWanted: Uint8Array): NameInfo | undefined {
-  const range = state.nameSection;
-  if (range === undefined) return undefined;
-  const reader = new ByteReader(state.bytes, range.start, range.end);
-  reader.where = 'custom section "name"';
-  reader.section = "custom";
-  const info: NameInfo = { moduleName: undefined, functionNames: new Map(), paramNames: new Map() };
-  try {
-    while (!reader.isAtEnd) {
-      const id = reader.u8();
-      const size = reader.u32();
-      if (size > reader.remaining) reader.fail("malformed", "a name subsection is longer than the section", reader.offset);
-      const end = reader.offset + size;
-      const outerEnd = reader.end;
-      reader.end = end;
-      if (id === 0) info.moduleName = reader.name();
-      else if (id === 1) reader.nameMap(reader.count("function names", 2), isWanted, info.functionNames);
-      else if (id === 2) readLocalNames(state, reader, isWanted, info.paramNames);
-      else reader.skip(reader.remaining);
-      if (reader.offset !== end) reader.fail("malformed", "a name subsection is not read exactly", reader.offset);
-      reader.end = outerEnd;
-    }
-    return info;
-  } catch (caught) {
-    if (caught instanceof WasmParseFailure) return undefined;
-    throw caught;
-  } finally {
-    state.extraSteps += reader.steps;
-  }
-}
-
-/**
- * Local names: an indirect name map (core spec 7.4.1). Only parameters of wanted functions are
- * decoded; the local maps of other functions are skipped entry by entry without decoding.
- */
-function readLocalNames(state: ModuleState, reader: ByteReader, isWanted: Uint8Array, names: Map<number, (string | undefined)[]>): void {
-  const count = reader.count("functions with local names", 2);
-  for (let i = 0; i < count; i++) {
-    const funcIndex = reader.u32();
-    const locals = reader.count("local names", 2);
-    // An index past the function index space reads as undefined: not wanted.
-    if (isWanted[funcIndex] !== 1) {
-      reader.skipNameMap(locals);
-      continue;
-    }
-    const paramCount = state.funcTypeOf(funcIndex).params.length;
-    let params = names.get(funcIndex);
-    for (let j = 0; j < locals; j++) {
-      const localIndex = reader.u32();
-      if (localIndex < paramCount) {
-        params ??= [];
-        params[localIndex] = reader.name();
-      } else {
-        reader.skipName();
-      }
-    }
-    if (params !== undefined) names.set(funcIndex, params);
-  }
-}
-
 /**
  * Turns what the sections said into the explorer's view of the module. It runs once per parse,
  * often before V8 has optimized it, so the work per export lives in small functions that are.
  */
 function buildModuleInfo(state: ModuleState): ModuleInfo {
-  const names = readNameSection(state, exportedFuncFlags(state));
+  const range = state.nameSection;
+  let names: NameInfo | undefined;
+  if (range !== undefined) {
+    const read = readNameSection(state.bytes, range, exportedFuncFlags(state), (funcIndex) => state.funcTypeOf(funcIndex).params.length);
+    names = read.names;
+    state.extraSteps += read.steps;
+  }
   // Parameter names are built once per function and shared by its exports, so re-exporting a
   // function many times costs one name list, not one per export.
   const paramNames: ParamNameCache = { byFunc: new Map(), byCount: new Map() };

@@ -12,6 +12,9 @@ export interface FuncType {
   results: ValType[];
 }
 
+/** The size of a memory page in bytes: memory sizes and limits count in these (core spec 4.2.8). */
+export const wasmPageBytes = 65536;
+
 /** Limits of a memory or table, in pages (memory) or elements (table). */
 export interface Limits {
   min: number;

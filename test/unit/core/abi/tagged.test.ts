@@ -5,9 +5,12 @@ import {
   decodeTagged,
   describeTaggedCode,
   encodeTagged,
+  isTaggedType,
   parseTaggedArg,
   taggedExtent,
   taggedSize,
+  TAGGED_TYPES,
+  TAGS,
   type TaggedArg,
   type TaggedDecoded,
   type TaggedOptions,
@@ -351,5 +354,13 @@ describe("tagged: parseTaggedArg", () => {
     assert.ok(!a.ok && /out of range for Int32 \(-2147483648 to 2147483647\)/.test(a.reason));
     const b = parseTaggedArg("Uint32", "-1");
     assert.ok(!b.ok && /out of range for Uint32/.test(b.reason));
+  });
+});
+
+describe("tagged: the type list comes from the tag table", () => {
+  it("lists every tagged type in tag order, and knows no other name", () => {
+    assert.deepEqual(TAGGED_TYPES, ["Int32", "Uint32", "string", "Int32Array", "Uint32Array"]);
+    assert.deepEqual(TAGGED_TYPES.map((t) => TAGS[t]), [1, 2, 3, 4, 5]);
+    for (const name of ["Int64", "toString", "__proto__", "", 1, undefined]) assert.equal(isTaggedType(name), false, String(name));
   });
 });

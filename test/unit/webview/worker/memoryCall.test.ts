@@ -1,6 +1,7 @@
 /** Memory conventions in the worker on the C fixture guests, under Node with @runno/wasi. */
 import assert from "node:assert/strict";
-import { changeResultReading, changeSlot, parseSlotArgument, plainPlan, proposeConvention, type CallPlan, type SlotChoice, type SlotValue } from "../../../../src/core/abi/allocator";
+import { changeResultReading, changeSlot, parseSlotArgument, plainPlan, type CallPlan, type SlotChoice, type SlotValue } from "../../../../src/core/abi/allocator";
+import { proposeConvention } from "../../../../src/core/abi/convention";
 import { DEFAULT_TAGGED_OPTIONS, type TaggedArg, type TaggedOptions } from "../../../../src/core/abi/tagged";
 import { unpackCallAnswer } from "../../../../src/core/callAnswer";
 import type { CallOutcome } from "../../../../src/core/protocol";

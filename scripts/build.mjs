@@ -20,7 +20,7 @@ const base = {
 };
 
 // The worker must be one self-contained classic script, because the webview creates it from a
-// Blob URL (a worker cannot load webview resources; see platform.md). It is built first and
+// Blob URL (a worker cannot load webview resources; see docs/platform.md). It is built first and
 // inlined into the page's bundle as a string constant.
 const workerOptions = {
   ...base,

@@ -1,6 +1,7 @@
 // Starts and stops a code-server (a real VS Code server with its web workbench) for `npm start`
 // and the e2e suites, and installs a packaged .vsix into an extensions folder. It is not an
-// installer: scripts/tools.mjs provides code-server and Node 24. Node built-ins only.
+// installer: scripts/tools.mjs provides code-server and Node 24. Node built-ins only. Both the
+// server and its CLI run in `codeServerEnv()`: Node 24 first, nothing npm exported for `npm start`.
 import { spawn, spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -72,7 +73,7 @@ export function installExtension({ vsix, extensionsDir, userDataDir }) {
  * Options: `port` (a free one when omitted), `dataDir` (a fresh temp folder when omitted; holds
  * the config, `user/`, `extensions/` and `server.log`), `extensionsDir`, `userDataDir`, `folder`
  * (opened when the root URL is visited), `smokeTestDriver` (needed for the extension-test
- * payload, see e2e.md), `env` (added to the server's environment, which the extension host
+ * payload, see docs/testing.md), `env` (added to the server's environment, which the extension host
  * inherits), `settings` (user settings written when the profile has none yet), `workspaceTrust`
  * (keep VS Code's workspace trust on, so that a folder opens in Restricted Mode), `timeoutMs`.
  * Returns `{ url, port, pid, dataDir, extensionsDir, userDataDir, logFile, stop(), logTail(n) }`.

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cleanEnv } from "./cleanEnv.mjs";
 import { ensureNodeModules, ensureTools, toolsDir } from "./tools.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -27,7 +28,7 @@ function step(name, fn) {
 async function main() {
   ensureNodeModules(root);
   step("npm run package", () => {
-    const result = spawnSync("npm", ["run", "-s", "package"], { cwd: root, stdio: "inherit" });
+    const result = spawnSync("npm", ["run", "-s", "package"], { cwd: root, stdio: "inherit", env: cleanEnv() });
     if (result.status !== 0 || !existsSync(vsix)) throw new Error(`npm run package failed (exit ${result.status})`);
   });
   await ensureTools();

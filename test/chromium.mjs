@@ -1,5 +1,5 @@
 // How the browser suites, the UI cases and the benchmarks launch Debian's chromium on these
-// machines (platform.md): headless, no sandbox (they run as root), no GPU, no background traffic.
+// machines (docs/testing.md): headless, no sandbox (they run as root), no GPU, no background traffic.
 import { chromium } from "playwright-core";
 import { chromiumPath } from "../scripts/tools.mjs";
 

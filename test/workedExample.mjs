@@ -1,4 +1,4 @@
-// The tagged convention's worked example (shared/docs tagged-convention.md) as rows of the
+// The tagged convention's worked example (docs/tagged-convention.md) as rows of the
 // explorer's form, and how to type them into it: shared by the browser tests, the VS Code UI
 // cases and the benchmarks, so that all three drive the very same input.
 

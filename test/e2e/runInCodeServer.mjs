@@ -1,6 +1,6 @@
 // Runs the extension-host mocha suite (out/test/vscode/index.js) inside code-server, the way
 // desktop `runTests` does: the web workbench's `payload` query loads the unpacked extension and
-// the tests module into the server's extension host (route 4 of docs e2e.md). It forwards the
+// the tests module into the server's extension host (see docs/testing.md). It forwards the
 // extension host's console, and waits for `codeAutomationExit`. It is not the suite itself.
 //
 //   node test/e2e/runInCodeServer.mjs [--url http://127.0.0.1:PORT --server-log FILE --results FILE]

@@ -265,11 +265,15 @@ uiCase("state survives a window reload", async (t) => {
     throw new Error(`after the reload, no editor tab "numbers.wasm" was restored; tabs: ${JSON.stringify(tabs)}`);
   }
   const field = view.getByRole("textbox", { name: "a", exact: true });
+  // The restored webview starts its worker and reloads the module before the field shows: on a
+  // machine at a load average of 20 on two cores this took over 45 s (its screenshot a moment
+  // later showed the field, filled in), so the wait is generous; a lost state still fails.
+  const restoreTimeoutMs = 90_000;
   try {
-    await field.waitFor({ state: "visible", timeout: 45_000 });
+    await field.waitFor({ state: "visible", timeout: restoreTimeoutMs });
   } catch {
     const status = await view.locator("body").innerText({ timeout: 2000 }).catch((error) => `(no webview page: ${error.message.split("\n")[0]})`);
-    throw new Error(`after the reload, the restored explorer shows no field "a" (add_i64 not selected?) in 45s; the page says: ${JSON.stringify(status.slice(0, 400))}`);
+    throw new Error(`after the reload, the restored explorer shows no field "a" (add_i64 not selected?) in ${restoreTimeoutMs / 1000}s; the page says: ${JSON.stringify(status.slice(0, 400))}`);
   }
   const selected = await view.locator(".export.selected").first().getAttribute("aria-label", { timeout: 5000 }).catch(() => undefined);
   const value = await field.inputValue();

@@ -138,7 +138,7 @@ export async function pickQuickItem(page, label, timeoutMs = 20_000) {
   await row.click();
 }
 
-/** The newest webview's content document: the page lives two frames deep (see e2e.md). */
+/** The newest webview's content document: the page lives two frames deep (see docs/testing.md). */
 export function webviewFrame(page) {
   return page.frameLocator("iframe.webview.ready >> nth=-1").frameLocator("#active-frame");
 }

@@ -5,7 +5,10 @@
 import tseslint from "typescript-eslint";
 
 const outsideCore = ["vscode", "node:*", "**/webview/**", "**/extension/**", "**/test/**"];
-const inWebview = { group: ["vscode", "node:*", "**/src/extension/**"], message: "The page and its worker run in a webview: no VS Code, no Node." };
+const inWebview = {
+  group: ["vscode", "node:*", "**/src/extension/**"],
+  message: "The page and its worker run in a webview: no VS Code, no Node.",
+};
 
 export default tseslint.config(
   { ignores: ["dist/**", "out/**", "bench/.tmp/**", "node_modules/**", "test/fixtures/**", "**/*.mjs", "**/*.cjs", "**/*.js"] },
@@ -26,13 +29,55 @@ export default tseslint.config(
   // The bench page and its workers share a folder, so their two tsconfigs are named here.
   {
     files: ["bench/browser/*.ts"],
-    languageOptions: { parserOptions: { projectService: false, project: ["bench/browser/tsconfig.json", "bench/browser/tsconfig.worker.json"] } },
+    languageOptions: {
+      parserOptions: { projectService: false, project: ["bench/browser/tsconfig.json", "bench/browser/tsconfig.worker.json"] },
+    },
   },
-  { files: ["src/core/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [{ group: outsideCore, message: "src/core is pure: it imports nothing outside itself." }] }] } },
+  {
+    files: ["src/core/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: outsideCore, message: "src/core is pure: it imports nothing outside itself." }] },
+      ],
+    },
+  },
   { files: ["webview/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [inWebview] }] } },
   // The page and its worker share only src/core: each side's code runs in the other's bundle
   // never. The page starts the worker from the worker bundle's text, which scripts/build.mjs
   // defines as `__WORKER_SOURCE__`, not by importing it, and they speak through protocol.ts.
-  { files: ["webview/ui/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [inWebview, { group: ["**/worker", "**/worker/**"], message: "The page may not import worker code: it talks to the worker by messages (src/core/protocol.ts)." }] }] } },
-  { files: ["webview/worker/**/*.ts"], rules: { "no-restricted-imports": ["error", { patterns: [inWebview, { group: ["**/ui", "**/ui/**"], message: "The worker may not import page code: it answers the page by messages (src/core/protocol.ts)." }] }] } },
+  {
+    files: ["webview/ui/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            inWebview,
+            {
+              group: ["**/worker", "**/worker/**"],
+              message: "The page may not import worker code: it talks to the worker by messages (src/core/protocol.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["webview/worker/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            inWebview,
+            {
+              group: ["**/ui", "**/ui/**"],
+              message: "The worker may not import page code: it answers the page by messages (src/core/protocol.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

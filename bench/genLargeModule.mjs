@@ -14,8 +14,51 @@ export const nonceSectionName = "bench.nonce";
 const nonceBytes = 16;
 
 const numeric = ["i32", "i64", "f32", "f64"];
-const words = ["alloc", "buffer", "codec", "decode", "encode", "frame", "graph", "hash", "image", "json", "kernel", "layout", "matrix", "node", "parse", "query", "render", "stream", "table", "utf8", "vector", "widget", "xml", "zip"];
-const classes = ["Allocator", "Bitmap", "Canvas", "Document", "Engine", "Font", "Glyph", "Heap", "Index", "Layer", "Mesh", "Path", "Reader", "Scene", "Shader", "Texture", "Writer"];
+const words = [
+  "alloc",
+  "buffer",
+  "codec",
+  "decode",
+  "encode",
+  "frame",
+  "graph",
+  "hash",
+  "image",
+  "json",
+  "kernel",
+  "layout",
+  "matrix",
+  "node",
+  "parse",
+  "query",
+  "render",
+  "stream",
+  "table",
+  "utf8",
+  "vector",
+  "widget",
+  "xml",
+  "zip",
+];
+const classes = [
+  "Allocator",
+  "Bitmap",
+  "Canvas",
+  "Document",
+  "Engine",
+  "Font",
+  "Glyph",
+  "Heap",
+  "Index",
+  "Layer",
+  "Mesh",
+  "Path",
+  "Reader",
+  "Scene",
+  "Shader",
+  "Texture",
+  "Writer",
+];
 
 /**
  * Builds the module. Returns its bytes, the offset of the nonce payload, and what it contains.
@@ -65,13 +108,22 @@ export function generateLargeModule(targetBytes, { exportEvery = 50, seed = 2025
   const body = new ByteWriter(512);
   const constOf = (w, type) => {
     switch (type) {
-      case "i32": return w.byte(0x41).s32(int(-100000, 100000));
-      case "i64": return w.byte(0x42).s64(BigInt(int(-1e9, 1e9)) * 4099n);
-      case "f32": return w.byte(0x43).f32(random() * 1000);
-      case "f64": return w.byte(0x44).f64(random() * 1e6);
+      case "i32":
+        return w.byte(0x41).s32(int(-100000, 100000));
+      case "i64":
+        return w.byte(0x42).s64(BigInt(int(-1e9, 1e9)) * 4099n);
+      case "f32":
+        return w.byte(0x43).f32(random() * 1000);
+      case "f64":
+        return w.byte(0x44).f64(random() * 1e6);
     }
   };
-  const binop = { i32: [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73], i64: [0x7c, 0x7d, 0x7e, 0x83, 0x84, 0x85], f32: [0x92, 0x93, 0x94], f64: [0xa0, 0xa1, 0xa2] };
+  const binop = {
+    i32: [0x6a, 0x6b, 0x6c, 0x71, 0x72, 0x73],
+    i64: [0x7c, 0x7d, 0x7e, 0x83, 0x84, 0x85],
+    f32: [0x92, 0x93, 0x94],
+    f64: [0xa0, 0xa1, 0xa2],
+  };
   const code = new ByteWriter(targetBytes);
   code.u32(functionCount);
   for (let f = 0; f < functionCount; f++) {
@@ -102,7 +154,17 @@ export function generateLargeModule(targetBytes, { exportEvery = 50, seed = 2025
         for (let k = 0; k < calleeType.results.length; k++) body.byte(0x1a);
       } else if (kind < 0.7) {
         // A memory round trip in the first page of data.
-        body.byte(0x41).s32(int(0, 4096) * 4).byte(0x41).s32(int(0, 4096) * 4).byte(0x28).u32(2).u32(0).byte(0x36).u32(2).u32(0);
+        body
+          .byte(0x41)
+          .s32(int(0, 4096) * 4)
+          .byte(0x41)
+          .s32(int(0, 4096) * 4)
+          .byte(0x28)
+          .u32(2)
+          .u32(0)
+          .byte(0x36)
+          .u32(2)
+          .u32(0);
       } else if (kind < 0.85) {
         // A block left early when a local is zero.
         body.byte(0x02).byte(0x40).byte(0x20).u32(localOf("i32")).byte(0x45).byte(0x0d).u32(0);
@@ -150,7 +212,11 @@ export function generateLargeModule(targetBytes, { exportEvery = 50, seed = 2025
   exportSec.name("memory").byte(0x02).u32(0);
   exportSec.name("_initialize").byte(0x00).u32(importCount);
   exportSec.name("__heap_base").byte(0x03).u32(1);
-  for (const f of exported) exportSec.name(`${functionNames[f].replace("::", "_")}`).byte(0x00).u32(importCount + f);
+  for (const f of exported)
+    exportSec
+      .name(`${functionNames[f].replace("::", "_")}`)
+      .byte(0x00)
+      .u32(importCount + f);
   const dataSec = new ByteWriter();
   const data = new ByteWriter();
   for (let i = 0; data.length < 64 * 1024; i++) data.name(`${pick(words)} ${pick(classes)} ${i}\n`);
@@ -189,7 +255,15 @@ export function generateLargeModule(targetBytes, { exportEvery = 50, seed = 2025
   const bytes = encodeModule(sections);
   // The nonce section is the first: header (8), id (1), size (1), name length (1), name.
   const nonceOffset = 8 + 1 + 1 + 1 + nonceSectionName.length;
-  return { bytes, nonceOffset, nonceBytes, functionCount: functionCount + importCount, exportCount: exported.length + 3, exportedFunctions: exported.length + 1, typeCount: types.length };
+  return {
+    bytes,
+    nonceOffset,
+    nonceBytes,
+    functionCount: functionCount + importCount,
+    exportCount: exported.length + 3,
+    exportedFunctions: exported.length + 1,
+    typeCount: types.length,
+  };
 }
 
 /** Writes a copy of `bytes` whose nonce section holds `n`, so each load is new to the engine. */
@@ -214,5 +288,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const started = performance.now();
   const m = writeLargeModule(target);
   const ms = performance.now() - started;
-  console.log(`${m.path}: ${m.bytes.length} bytes, ${m.functionCount} functions, ${m.exportCount} exports, ${m.typeCount} types, in ${ms.toFixed(0)} ms; valid: ${WebAssembly.validate(m.bytes)}`);
+  console.log(
+    `${m.path}: ${m.bytes.length} bytes, ${m.functionCount} functions, ${m.exportCount} exports, ${m.typeCount} types, in ${ms.toFixed(0)} ms; valid: ${WebAssembly.validate(m.bytes)}`,
+  );
 }

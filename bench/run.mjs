@@ -16,7 +16,10 @@ import { callWithUi, load, memoryView } from "./browser/pageBenches.mjs";
 import { activation, parser, vsix } from "./node/nodeBenches.mjs";
 
 const quick = process.argv.includes("--quick");
-const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7).split(",");
+const only = process.argv
+  .find((a) => a.startsWith("--only="))
+  ?.slice(7)
+  .split(",");
 
 /** In table order; `browser` marks those that need Chromium. */
 const benchmarks = [
@@ -63,7 +66,8 @@ try {
       rows.push({ what: `${b.name}: crashed — ${String(error?.message ?? error).split("\n")[0]}`, baseline: "", ratios: [], context: "" });
     }
   }
-  if (ctx.browser?.errors.length) process.stderr.write(`bench: page errors:\n  ${[...new Set(ctx.browser.errors)].slice(0, 10).join("\n  ")}\n`);
+  if (ctx.browser?.errors.length)
+    process.stderr.write(`bench: page errors:\n  ${[...new Set(ctx.browser.errors)].slice(0, 10).join("\n  ")}\n`);
 } finally {
   await ctx.browser?.close();
 }

@@ -57,7 +57,9 @@ const suiteDir = join(root, "test/vscode");
 const suiteOptions = {
   ...base,
   sourcemap: "inline",
-  entryPoints: readdirSync(suiteDir).filter((f) => f.endsWith(".ts")).map((f) => `test/vscode/${f}`),
+  entryPoints: readdirSync(suiteDir)
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => `test/vscode/${f}`),
   outdir: "out/test/vscode",
   platform: "node",
   format: "cjs",
@@ -70,7 +72,12 @@ function copyAssets() {
     cpSync(join(root, "node_modules/@vscode/codicons/dist", file), join(root, "dist/codicons", file));
   }
   // One stylesheet for the page: the base look first, then each component's sheet.
-  const sheets = ["style.css", ...readdirSync(join(root, "webview/ui")).filter((f) => f.endsWith(".css") && f !== "style.css").sort()];
+  const sheets = [
+    "style.css",
+    ...readdirSync(join(root, "webview/ui"))
+      .filter((f) => f.endsWith(".css") && f !== "style.css")
+      .sort(),
+  ];
   writeFileSync(join(root, "dist/webview.css"), sheets.map((f) => readFileSync(join(root, "webview/ui", f), "utf8")).join("\n"));
 }
 

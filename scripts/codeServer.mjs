@@ -98,9 +98,12 @@ export async function startCodeServer(options = {}) {
   }
 
   const args = [
-    "--config", configFile,
-    "--user-data-dir", userDataDir,
-    "--extensions-dir", extensionsDir,
+    "--config",
+    configFile,
+    "--user-data-dir",
+    userDataDir,
+    "--extensions-dir",
+    extensionsDir,
     "--disable-telemetry",
     "--disable-update-check",
   ];

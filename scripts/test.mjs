@@ -25,7 +25,12 @@ const vsix = join(root, "dist", "wasi-reactor-explorer.vsix");
 const allSelectable = ["typecheck", "lint", "fixtures", "unit", "webview", "bench", "vscode", "ui"];
 
 const { values } = parseArgs({ options: { only: { type: "string" } } });
-const only = values.only ? values.only.split(",").map((s) => s.trim()).filter(Boolean) : undefined;
+const only = values.only
+  ? values.only
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean)
+  : undefined;
 for (const name of only ?? []) {
   if (!allSelectable.includes(name)) {
     console.error(`unknown --only entry "${name}"; choose from ${allSelectable.join(", ")}`);
@@ -155,7 +160,12 @@ function printTable() {
   const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
   header(`summary (${seconds(startedAt)}s)`);
   for (const line of lines) {
-    console.log(line.map((cell, i) => (i >= 1 && i <= 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i]))).join("  ").trimEnd());
+    console.log(
+      line
+        .map((cell, i) => (i >= 1 && i <= 3 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+        .join("  ")
+        .trimEnd(),
+    );
   }
   return total;
 }
@@ -226,7 +236,8 @@ async function main() {
   }
   const serverArgs = ["--url", server.url, "--server-log", server.logFile];
   try {
-    if (isSelected("vscode")) await suite("vscode", process.execPath, ["test/e2e/runInCodeServer.mjs", ...serverArgs, "--results", resultsFile]);
+    if (isSelected("vscode"))
+      await suite("vscode", process.execPath, ["test/e2e/runInCodeServer.mjs", ...serverArgs, "--results", resultsFile]);
     if (isSelected("ui")) {
       if (isPackaged) await suite("ui", process.execPath, ["test/e2e/ui.e2e.mjs", ...serverArgs]);
       else failSuite("ui", "the .vsix was not packaged");

@@ -11,7 +11,12 @@ export declare function node24BinDir(): string;
 export declare function codeServerBin(): string;
 export declare function codeServerEnv(extra?: Env): Record<string, string>;
 export declare function ensureAptPackages(): Promise<string>;
-export declare function npmInstall(dir: string, spec: string, logFile: string, options?: { env?: Env; allowScripts?: Record<string, boolean> }): Promise<void>;
+export declare function npmInstall(
+  dir: string,
+  spec: string,
+  logFile: string,
+  options?: { env?: Env; allowScripts?: Record<string, boolean> },
+): Promise<void>;
 export declare function ensureNode24(): Promise<string>;
 export declare function ensureCodeServer(): Promise<string>;
 export declare function ensureNodeModules(projectDir: string): void;

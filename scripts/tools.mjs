@@ -6,7 +6,18 @@
 // Every process it starts gets `cleanEnv()`, so that nothing npm exported for `npm test` or
 // `npm start` (such as a user agent naming Node 20) leaks into an install under Node 24.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, statSync, mkdirSync, openSync, closeSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  statSync,
+  mkdirSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -87,7 +98,8 @@ function runLogged(command, args, { cwd, env, logFile }) {
     child.on("exit", (code, signal) => {
       closeSync(fd);
       if (code === 0) resolvePromise();
-      else reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail(logFile)}`));
+      else
+        reject(new Error(`${command} ${args.join(" ")} failed (${signal ?? `exit ${code}`}); last lines of ${logFile}:\n${tail(logFile)}`));
     });
   });
 }
@@ -204,7 +216,9 @@ export async function ensureNode24() {
 
 /** Installs code-server (pinned) under Node 24 into the tools folder. Needs Node 24 and libkrb5-dev first. Returns its launcher. */
 export async function ensureCodeServer() {
-  const isComplete = () => existsSync(codeServerBin()) && existsSync(join(toolsDir(), `code-server-${codeServerVersion}`, "node_modules", "code-server", "lib", "vscode", "out"));
+  const isComplete = () =>
+    existsSync(codeServerBin()) &&
+    existsSync(join(toolsDir(), `code-server-${codeServerVersion}`, "node_modules", "code-server", "lib", "vscode", "out"));
   await installAtomically("code-server", join(toolsDir(), `code-server-${codeServerVersion}`), isComplete, (dir, logFile) =>
     npmInstall(dir, `code-server@${codeServerVersion}`, logFile, {
       env: codeServerEnv(),

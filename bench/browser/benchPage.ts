@@ -22,7 +22,13 @@ const fiveTaggedArgs: ConventionCall = {
   options: { startOffset: 8, tagWidth: 1, padStringsTo4: false },
 };
 
-const plainAdd: ConventionCall = { convention: "plain", args: [{ type: "i32", value: 2 }, { type: "i32", value: 3 }] };
+const plainAdd: ConventionCall = {
+  convention: "plain",
+  args: [
+    { type: "i32", value: 2 },
+    { type: "i32", value: 3 },
+  ],
+};
 
 function fromBase64(text: string): Uint8Array {
   const binary = atob(text);
@@ -111,12 +117,14 @@ async function prepareEcho(bytes: Uint8Array) {
 /** Loads a copy of `bytes`: the client transfers what it is given. */
 async function loaded(client: ReactorClient, bytes: Uint8Array): Promise<void> {
   const report = await client.load(bytes.slice());
-  if (report.status !== "loaded" || report.instance.status !== "ready") throw new Error(`load failed: ${JSON.stringify(report).slice(0, 300)}`);
+  if (report.status !== "loaded" || report.instance.status !== "ready")
+    throw new Error(`load failed: ${JSON.stringify(report).slice(0, 300)}`);
 }
 
 async function call(client: ReactorClient, exportName: string, convention: ConventionCall, watchAllMemory = false) {
   const result = await client.call(exportName, convention, { ...callOptions, watchAllMemory });
-  if (result.status !== "finished" || result.outcome.status !== "returned") throw new Error(`call ${exportName} failed: ${JSON.stringify(result).slice(0, 300)}`);
+  if (result.status !== "finished" || result.outcome.status !== "returned")
+    throw new Error(`call ${exportName} failed: ${JSON.stringify(result).slice(0, 300)}`);
   return result.outcome;
 }
 
@@ -164,9 +172,16 @@ const bench = {
     for (let i = 0; i < options.warmup; i++) for (const once of Object.values(ways)) await once();
     const rounds = [];
     for (let r = 0; r < options.rounds; r++) {
-      const round: Record<keyof typeof ways | "workerMs", number[]> = { productMs: [], baselineMs: [], plainMs: [], floorMs: [], workerMs: [] };
+      const round: Record<keyof typeof ways | "workerMs", number[]> = {
+        productMs: [],
+        baselineMs: [],
+        plainMs: [],
+        floorMs: [],
+        workerMs: [],
+      };
       for (let b = 0; b < options.calls / options.block; b++) {
-        for (const [key, once] of Object.entries(ways) as [keyof typeof ways, () => Promise<unknown>][]) round[key].push(await perCall(options.block, once));
+        for (const [key, once] of Object.entries(ways) as [keyof typeof ways, () => Promise<unknown>][])
+          round[key].push(await perCall(options.block, once));
         // The worker's own time of the block's last tagged call.
         round.workerMs.push(workerMs);
       }
@@ -187,7 +202,8 @@ const bench = {
     const grown = await call(large, "grow", { convention: "plain", args: [{ type: "i32", value: options.largePages - before / 65536 }] });
     const sizes = { small: (await call(small, "add", plainAdd)).memoryBytes, large: grown.memoryBytes };
     const kinds = { plain: ["add", plainAdd], tagged: ["echo", fiveTaggedArgs] } as const;
-    for (let i = 0; i < options.warmup; i++) for (const [name, args] of Object.values(kinds)) for (const c of [small, large]) await call(c, name, args);
+    for (let i = 0; i < options.warmup; i++)
+      for (const [name, args] of Object.values(kinds)) for (const c of [small, large]) await call(c, name, args);
     const rounds = [];
     for (let r = 0; r < options.rounds; r++) {
       const ms: Record<string, number[]> = { plainSmall: [], plainLarge: [], taggedSmall: [], taggedLarge: [] };
@@ -223,7 +239,13 @@ const bench = {
       });
     // Every page holds data, as in a real program's heap: untouched pages would make both sides cheap.
     await call(client, "fill", { convention: "plain", args: [{ type: "i32", value: 0xa5 }] });
-    const poke = (value: number): ConventionCall => ({ convention: "plain", args: [{ type: "i32", value: Math.floor(before / 2) }, { type: "i32", value }] });
+    const poke = (value: number): ConventionCall => ({
+      convention: "plain",
+      args: [
+        { type: "i32", value: Math.floor(before / 2) },
+        { type: "i32", value },
+      ],
+    });
     const rounds = [];
     for (let r = 0; r < options.rounds; r++) {
       const watchedMs: number[] = [];

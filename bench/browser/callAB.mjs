@@ -19,7 +19,9 @@ const rounds = Number(roundsArg ?? 15);
 
 /** The revision's sources, extracted once into bench/.tmp/, with this tree's packages. */
 function extract(revision) {
-  const sha = execFileSync("git", ["rev-parse", "--verify", `${revision}^{commit}`], { cwd: root }).toString().trim();
+  const sha = execFileSync("git", ["rev-parse", "--verify", `${revision}^{commit}`], { cwd: root })
+    .toString()
+    .trim();
   const tree = join(tmpDir, `tree-${sha.slice(0, 12)}`);
   if (!existsSync(tree)) {
     mkdirSync(tree, { recursive: true });
@@ -48,7 +50,8 @@ try {
     ["now", "plain"],
     ["now", "bare"],
   ];
-  const run = (side, kind, ms) => page.evaluate(([side, kind, ms]) => (side === "now" ? window.bench : window.benchBefore).callLoop({ kind, ms }), [side, kind, ms]);
+  const run = (side, kind, ms) =>
+    page.evaluate(([side, kind, ms]) => (side === "now" ? window.bench : window.benchBefore).callLoop({ kind, ms }), [side, kind, ms]);
   // Warm-up first, so that the loops measure optimized code.
   for (const [side, kind] of loops) await run(side, kind, 1000);
   const perCall = new Map(loops.map((loop) => [loop.join(" "), []]));
@@ -57,9 +60,14 @@ try {
     for (const [side, kind] of loops) perCall.get(`${side} ${kind}`).push((ms * 1000) / (await run(side, kind, ms)));
   }
   console.log(`${revision} (${sha.slice(0, 12)}) against the working tree, Chromium on one CPU, ${rounds} rounds of ${ms} ms per loop:`);
-  for (const [loop, us] of perCall) console.log(`  ${loop.padEnd(13)} ${median(us).toFixed(1)} µs per call [${Math.min(...us).toFixed(1)} – ${Math.max(...us).toFixed(1)}]`);
+  for (const [loop, us] of perCall)
+    console.log(
+      `  ${loop.padEnd(13)} ${median(us).toFixed(1)} µs per call [${Math.min(...us).toFixed(1)} – ${Math.max(...us).toFixed(1)}]`,
+    );
   const m = (loop) => median(perCall.get(loop));
-  console.log(`  tagged: now / before ${(m("now tagged") / m("before tagged")).toFixed(3)}; against bare: before ${(m("before tagged") / m("now bare")).toFixed(2)}×, now ${(m("now tagged") / m("now bare")).toFixed(2)}×`);
+  console.log(
+    `  tagged: now / before ${(m("now tagged") / m("before tagged")).toFixed(3)}; against bare: before ${(m("before tagged") / m("now bare")).toFixed(2)}×, now ${(m("now tagged") / m("now bare")).toFixed(2)}×`,
+  );
   console.log(`  plain:  now / before ${(m("now plain") / m("before plain")).toFixed(3)}`);
 } finally {
   await browser.close();

@@ -92,7 +92,15 @@ export async function changeDetection(ctx) {
   const perRound = result.rounds.map((r) => {
     const detectMs = median(r.watchedWorkerMs) - median(r.plainWorkerMs);
     const refreshMs = r.afterUnwatchedWorkerMs - median(r.plainWorkerMs);
-    return { detectMs, refreshMs, copyMs: median(r.copyMs), freshMs: median(r.freshCopyMs), rttMs: median(r.watchedMs) - median(r.plainMs), changed: r.changed, bytes: r.memoryBytes };
+    return {
+      detectMs,
+      refreshMs,
+      copyMs: median(r.copyMs),
+      freshMs: median(r.freshCopyMs),
+      rttMs: median(r.watchedMs) - median(r.plainMs),
+      changed: r.changed,
+      bytes: r.memoryBytes,
+    };
   });
   const bytes = perRound[0].bytes;
   const gbps = (t) => `${(bytes / 2 ** 30 / (t / 1000)).toFixed(2)} GiB/s`;

@@ -58,7 +58,9 @@ try {
       .filter(([, us]) => us >= 0.5)
       .sort((a, b) => b[1] - a[1]);
     const total = perCall.reduce((sum, [, us]) => sum + us, 0);
-    console.log(`${kind}: ${calls} calls, ${((seconds * 1e6) / calls).toFixed(1)} µs each; CPU per call ${total.toFixed(1)} µs: ${perCall.map(([name, us]) => `${name} ${us.toFixed(1)}`).join(", ")}`);
+    console.log(
+      `${kind}: ${calls} calls, ${((seconds * 1e6) / calls).toFixed(1)} µs each; CPU per call ${total.toFixed(1)} µs: ${perCall.map(([name, us]) => `${name} ${us.toFixed(1)}`).join(", ")}`,
+    );
   }
 } finally {
   await browser.close();

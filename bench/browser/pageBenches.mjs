@@ -19,7 +19,6 @@ async function waitPosted(page, type) {
   await page.waitForFunction((type) => window.__posted.some((m) => m.type === type), type, { timeout: 120_000 });
 }
 
-
 /** Click on "Call" to the outcome in role=status, with five tagged arguments to `echo`. */
 export async function callWithUi(ctx) {
   const sizes = ctx.quick ? { rounds: 1, calls: 5 } : { rounds: 5, calls: 40 };
@@ -85,7 +84,8 @@ export async function load(ctx) {
       baseline = await runBaseline();
       product = await runProduct();
     }
-    if (product.error || product.exports !== module.exportedFunctions) throw new Error(`load listed ${product.exports} exports (${product.error ?? "no error"}), expected ${module.exportedFunctions}`);
+    if (product.error || product.exports !== module.exportedFunctions)
+      throw new Error(`load listed ${product.exports} exports (${product.error ?? "no error"}), expected ${module.exportedFunctions}`);
     perRep.push({ product: product.listedMs, painted: product.paintedMs, ready: product.readyMs, baseline: baseline.ms });
     await page.close();
   }
@@ -118,7 +118,12 @@ export async function memoryView(ctx) {
     // Smooth wheeling (a few rows a frame), then jumps of ~5 MiB a frame, which repaint every row.
     const smooth = await page.evaluate(([n]) => window.__probe.scroll(n, 100), [ctx.quick ? 20 : 120]);
     const jumps = await page.evaluate(([n]) => window.__probe.scroll(n, 6_500_000), [ctx.quick ? 20 : 120]);
-    perRound.push({ ...first, frame: median(frames), work: [...smooth.workMs, ...jumps.workMs], intervals: [...smooth.intervals, ...jumps.intervals] });
+    perRound.push({
+      ...first,
+      frame: median(frames),
+      work: [...smooth.workMs, ...jumps.workMs],
+      intervals: [...smooth.intervals, ...jumps.intervals],
+    });
     await page.close();
   }
   const size = pages * 65536 >= 2 ** 30 ? `${(pages * 65536) / 2 ** 30} GiB` : `${(pages * 65536) / 2 ** 20} MiB`;

@@ -86,7 +86,9 @@
     if (!viewport || !section || section.hidden) return false;
     // Layout is read only once some cell shows a byte: reading it on every DOM change would force
     // layouts the page itself never does, and time the probe rather than the page.
-    const anyByte = Array.from(document.querySelectorAll(".mv-row:not([hidden]) .mv-b"), (c) => c.textContent).some((t) => /^[0-9a-f]{2}$/.test(t));
+    const anyByte = Array.from(document.querySelectorAll(".mv-row:not([hidden]) .mv-b"), (c) => c.textContent).some((t) =>
+      /^[0-9a-f]{2}$/.test(t),
+    );
     if (!anyByte) return false;
     const top = viewport.getBoundingClientRect().top;
     const row = Array.from(document.querySelectorAll(".mv-row")).find((r) => !r.hidden && r.getBoundingClientRect().bottom > top + 1);
@@ -137,7 +139,9 @@
       const bytes = staged[key];
       delete staged[key];
       // Listed: the list holds every export (it draws only the rows in view) and shows the first.
-      const listed = when(() => Number(document.querySelector('.export-list > li[aria-posinset="1"]')?.getAttribute("aria-setsize")) >= expectedExports);
+      const listed = when(
+        () => Number(document.querySelector('.export-list > li[aria-posinset="1"]')?.getAttribute("aria-setsize")) >= expectedExports,
+      );
       // Ready: the instance runs, so the exports can be called.
       const ready = when(() => document.querySelector(".call-form button[type=submit]")?.disabled === false);
       const started = performance.now();
@@ -146,7 +150,13 @@
       const painted = await afterPaintOfChange();
       const readyAt = await ready;
       const report = posted.find((m) => m.type === "didLoad");
-      return { listedMs: at - started, paintedMs: painted - started, readyMs: readyAt - started, exports: report ? report.exports.length : -1, error: report && report.error };
+      return {
+        listedMs: at - started,
+        paintedMs: painted - started,
+        readyMs: readyAt - started,
+        exports: report ? report.exports.length : -1,
+        error: report && report.error,
+      };
     },
     /** The bare baseline: compile and instantiate the staged bytes in a fresh bare worker. */
     async baselineLoad(key) {
@@ -189,7 +199,15 @@
       const status = document.querySelector('[role="status"]');
       const done = when(() => clickAt !== undefined && status.childElementCount > 0 && !status.querySelector(".running"));
       const from = rpcTimes.length;
-      this.pending = done.then(async (at) => ({ domMs: at - clickAt, handlerToDomMs: at - clickHandledAt, handlerToPostMs: (rpcTimes[from]?.postedAt ?? NaN) - clickHandledAt, rpcMs: (rpcTimes[from]?.answeredAt ?? NaN) - (rpcTimes[from]?.postedAt ?? NaN), answerToDomMs: at - (rpcTimes[from]?.answeredAt ?? NaN), paintedMs: (await afterPaintOfChange()) - clickAt, text: status.textContent.slice(0, 120) }));
+      this.pending = done.then(async (at) => ({
+        domMs: at - clickAt,
+        handlerToDomMs: at - clickHandledAt,
+        handlerToPostMs: (rpcTimes[from]?.postedAt ?? NaN) - clickHandledAt,
+        rpcMs: (rpcTimes[from]?.answeredAt ?? NaN) - (rpcTimes[from]?.postedAt ?? NaN),
+        answerToDomMs: at - (rpcTimes[from]?.answeredAt ?? NaN),
+        paintedMs: (await afterPaintOfChange()) - clickAt,
+        text: status.textContent.slice(0, 120),
+      }));
     },
     callOutcome() {
       return this.pending;

@@ -33,7 +33,11 @@ if (scenario === "ui") {
     await page.evaluate(() => window.__probe.callOutcome());
   }
   await cdp.send("Profiler.start");
-  if (isTrace) await cdp.send("Tracing.start", { traceConfig: { includedCategories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"] }, transferMode: "ReturnAsStream" });
+  if (isTrace)
+    await cdp.send("Tracing.start", {
+      traceConfig: { includedCategories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"] },
+      transferMode: "ReturnAsStream",
+    });
   measured = [];
   for (let i = 0; i < 30; i++) {
     await page.evaluate(() => window.__probe.armCall());
@@ -44,12 +48,20 @@ if (scenario === "ui") {
   const module = writeLargeModule(20 * 1024 * 1024);
   await stage("p", withNonce(module, Date.now()));
   await cdp.send("Profiler.start");
-  if (isTrace) await cdp.send("Tracing.start", { traceConfig: { includedCategories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "v8.wasm", "v8"] }, transferMode: "ReturnAsStream" });
+  if (isTrace)
+    await cdp.send("Tracing.start", {
+      traceConfig: { includedCategories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel", "v8.wasm", "v8"] },
+      transferMode: "ReturnAsStream",
+    });
   measured = await page.evaluate(([n]) => window.__probe.load("p", "large.wasm", n), [module.exportedFunctions]);
 } else {
   await stage("m", readFileSync(await writeMemoryModule(16384)));
   await cdp.send("Profiler.start");
-  if (isTrace) await cdp.send("Tracing.start", { traceConfig: { includedCategories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"] }, transferMode: "ReturnAsStream" });
+  if (isTrace)
+    await cdp.send("Tracing.start", {
+      traceConfig: { includedCategories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "toplevel"] },
+      transferMode: "ReturnAsStream",
+    });
   measured = await page.evaluate(() => window.__probe.openForMemoryView("m", "memory.wasm"));
 }
 let trace;
@@ -76,8 +88,15 @@ profile.samples.forEach((id, i) => {
   self.set(key, (self.get(key) ?? 0) + profile.timeDeltas[i]);
 });
 const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
-console.log(JSON.stringify(Array.isArray(measured) ? measured.map((m) => [m.domMs, m.handlerToPostMs, m.rpcMs, m.answerToDomMs].map((v) => v.toFixed(1)).join("/")).join(" ") : measured));
-for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
+console.log(
+  JSON.stringify(
+    Array.isArray(measured)
+      ? measured.map((m) => [m.domMs, m.handlerToPostMs, m.rpcMs, m.answerToDomMs].map((v) => v.toFixed(1)).join("/")).join(" ")
+      : measured,
+  ),
+);
+for (const [key, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+  console.log(`${(us / 1000).toFixed(1).padStart(8)} ms ${((100 * us) / total).toFixed(1).padStart(5)}%  ${key}`);
 
 if (trace) {
   const events = trace.traceEvents ?? trace;
@@ -92,5 +111,6 @@ if (trace) {
   }
   const n = Array.isArray(measured) ? measured.length : 1;
   console.log(`timeline, per ${Array.isArray(measured) ? "click" : "run"} (nested events overlap):`);
-  for (const [key, us] of [...sums].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${(us / 1000 / n).toFixed(2).padStart(8)} ms  ${key}`);
+  for (const [key, us] of [...sums].sort((a, b) => b[1] - a[1]).slice(0, 30))
+    console.log(`${(us / 1000 / n).toFixed(2).padStart(8)} ms  ${key}`);
 }

@@ -24,7 +24,11 @@ async function buildBenchScript(from = root) {
   const page = await bundleScript(
     "bench/browser/benchPage.ts",
     // The bare worker too: the bench pages of earlier revisions, which callAB.mjs builds with this function, read it.
-    { __PRODUCT_WORKER__: JSON.stringify(productWorker), __PROBE_WORKER__: JSON.stringify(probeWorker), __BASELINE_WORKER__: JSON.stringify(baselineWorker) },
+    {
+      __PRODUCT_WORKER__: JSON.stringify(productWorker),
+      __PROBE_WORKER__: JSON.stringify(probeWorker),
+      __BASELINE_WORKER__: JSON.stringify(baselineWorker),
+    },
     from,
   );
   return { page, baselineWorker };
@@ -53,7 +57,9 @@ export async function startBrowserBench({ oneCpu = false, before } = {}) {
   } catch {
     // The theme only colours the page; without it the page still renders and runs.
   }
-  const probe = readFileSync(join(benchDir, "browser", "probe.js"), "utf8").replace("__BASELINE_WORKER__", () => JSON.stringify(baselineWorker));
+  const probe = readFileSync(join(benchDir, "browser", "probe.js"), "utf8").replace("__BASELINE_WORKER__", () =>
+    JSON.stringify(baselineWorker),
+  );
   let origin = "";
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://x").pathname;
@@ -63,7 +69,13 @@ export async function startBrowserBench({ oneCpu = false, before } = {}) {
     };
     if (path === "/") {
       const nonce = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-      const html = renderHtml({ cspSource: origin, nonce, scriptUri: "/dist/webview.js", styleUri: "/dist/webview.css", codiconUri: "/dist/codicons/codicon.css" })
+      const html = renderHtml({
+        cspSource: origin,
+        nonce,
+        scriptUri: "/dist/webview.js",
+        styleUri: "/dist/webview.css",
+        codiconUri: "/dist/codicons/codicon.css",
+      })
         .replace("</head>", `<link rel="stylesheet" href="/theme.css">\n</head>`)
         .replace(`<script nonce="${nonce}"`, `<script nonce="${nonce}" src="/probe.js"></script>\n<script nonce="${nonce}"`);
       return send("text/html", html);

@@ -24,6 +24,14 @@ export async function bundleForNode(entry, name) {
  * worker. `from` is the source tree, this one unless told (bench/browser/callAB.mjs builds another).
  */
 export async function bundleScript(entry, define = {}, from = root) {
-  const result = await esbuild.build({ ...base, absWorkingDir: from, entryPoints: [entry], platform: "browser", format: "iife", write: false, define });
+  const result = await esbuild.build({
+    ...base,
+    absWorkingDir: from,
+    entryPoints: [entry],
+    platform: "browser",
+    format: "iife",
+    write: false,
+    define,
+  });
   return result.outputFiles[0].text;
 }

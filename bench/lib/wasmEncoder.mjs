@@ -6,7 +6,21 @@
 export const valType = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 
 /** Section ids (core spec 5.5.2). */
-export const sectionId = { custom: 0, type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, start: 8, element: 9, code: 10, data: 11, dataCount: 12 };
+export const sectionId = {
+  custom: 0,
+  type: 1,
+  import: 2,
+  function: 3,
+  table: 4,
+  memory: 5,
+  global: 6,
+  export: 7,
+  start: 8,
+  element: 9,
+  code: 10,
+  data: 11,
+  dataCount: 12,
+};
 
 const utf8 = new TextEncoder();
 

@@ -23,8 +23,24 @@ class EventEmitter {
   dispose() {}
 }
 const uri = (path) => ({ scheme: "file", path, fsPath: path, toString: () => `file://${path}`, with: () => uri(path) });
-const Uri = { file: uri, parse: (text) => uri(text.replace(/^file:\/\//, "")), joinPath: (base, ...parts) => uri([base.path, ...parts].join("/")) };
-const channel = { append() {}, appendLine() {}, info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, hide() {}, clear() {}, dispose() {} };
+const Uri = {
+  file: uri,
+  parse: (text) => uri(text.replace(/^file:\/\//, "")),
+  joinPath: (base, ...parts) => uri([base.path, ...parts].join("/")),
+};
+const channel = {
+  append() {},
+  appendLine() {},
+  info() {},
+  warn() {},
+  error() {},
+  debug() {},
+  trace() {},
+  show() {},
+  hide() {},
+  clear() {},
+  dispose() {},
+};
 
 const track = (name, value) =>
   new Proxy(value, {
@@ -44,7 +60,10 @@ const fake = track("vscode", {
     tabGroups: { activeTabGroup: {} },
   }),
   commands: track("commands", { registerCommand: () => new Disposable(), executeCommand: async () => undefined }),
-  workspace: track("workspace", { getConfiguration: () => ({ get: (_key, fallback) => fallback }), onDidChangeConfiguration: () => new Disposable() }),
+  workspace: track("workspace", {
+    getConfiguration: () => ({ get: (_key, fallback) => fallback }),
+    onDidChangeConfiguration: () => new Disposable(),
+  }),
   TabInputCustom: class {},
   TabInputText: class {},
 });
@@ -55,11 +74,25 @@ Module._load = function (request, parent, isMain) {
 };
 
 const memento = { get: (_key, fallback) => fallback, update: async () => undefined, keys: () => [] };
-const context = { subscriptions: [], extensionUri: Uri.file(process.argv[2].replace(/\/[^/]*$/, "/..")), workspaceState: memento, globalState: memento, extensionPath: "", storageUri: undefined };
+const context = {
+  subscriptions: [],
+  extensionUri: Uri.file(process.argv[2].replace(/\/[^/]*$/, "/..")),
+  workspaceState: memento,
+  globalState: memento,
+  extensionPath: "",
+  storageUri: undefined,
+};
 
 const started = performance.now();
 const extension = require(process.argv[2]);
 const required = performance.now();
 extension.activate(context);
 const activated = performance.now();
-process.stdout.write(JSON.stringify({ requireMs: required - started, activateMs: activated - required, totalMs: activated - started, touched: [...touched].sort() }) + "\n");
+process.stdout.write(
+  JSON.stringify({
+    requireMs: required - started,
+    activateMs: activated - required,
+    totalMs: activated - started,
+    touched: [...touched].sort(),
+  }) + "\n",
+);

@@ -12,7 +12,15 @@ import { root } from "../lib/bundle.mjs";
 
 const mib = Number(process.argv[2] ?? 256);
 
-const bundle = await esbuild.build({ entryPoints: ["webview/worker/changeDetector.ts"], absWorkingDir: root, bundle: true, format: "iife", globalName: "detection", target: "es2022", write: false });
+const bundle = await esbuild.build({
+  entryPoints: ["webview/worker/changeDetector.ts"],
+  absWorkingDir: root,
+  bundle: true,
+  format: "iife",
+  globalName: "detection",
+  target: "es2022",
+  write: false,
+});
 
 // Runs in the worker after the bundle: medians of 9 runs of each step, in ms.
 const measure = `

@@ -10,7 +10,12 @@ import { writeLargeModule } from "../genLargeModule.mjs";
 const ms = (v) => `${v < 1 ? v.toFixed(3) : v.toFixed(1)} ms`;
 
 function child(args) {
-  const out = execFileSync(process.execPath, args, { cwd: root, encoding: "utf8", maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "inherit"] });
+  const out = execFileSync(process.execPath, args, {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   return JSON.parse(out.trim().split("\n").pop());
 }
 
@@ -29,7 +34,8 @@ export async function parser(ctx) {
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? ["product", "wasmparser"] : ["wasmparser", "product"];
     const round = {};
-    for (const name of order) Object.assign(round, child(["--expose-gc", script, bundle, module.path, "1", reps, name, warmups]).perRound[0]);
+    for (const name of order)
+      Object.assign(round, child(["--expose-gc", script, bundle, module.path, "1", reps, name, warmups]).perRound[0]);
     perRound.push(round);
   }
   // @webassemblyjs runs fewer times: it takes tens of seconds here.
@@ -41,7 +47,8 @@ export async function parser(ctx) {
   return [
     {
       what: `Signature parsing alone, ${mb} MB module (Node): how many times faster than the faster peer`,
-      baseline: "`wasmparser` 5 (npm) on the same bytes, code and data sections skipped (its fastest mode); each in its own process, taking turns",
+      baseline:
+        "`wasmparser` 5 (npm) on the same bytes, code and data sections skipped (its fastest mode); each in its own process, taking turns",
       ratios: perRound.map((r) => r.wasmparser / r.product),
       target: { op: ">=", value: 10, text: "≥ 10× faster" },
       unit: "× faster",
@@ -79,7 +86,14 @@ export async function activation(ctx) {
 export async function vsix() {
   const path = join(root, "dist", "wasi-reactor-explorer.vsix");
   if (!existsSync(path)) {
-    return [{ what: "`.vsix` size", baseline: "the 1 MB budget", ratios: [], context: "not measured: dist/wasi-reactor-explorer.vsix does not exist (run `npm run package` before the benchmark)" }];
+    return [
+      {
+        what: "`.vsix` size",
+        baseline: "the 1 MB budget",
+        ratios: [],
+        context: "not measured: dist/wasi-reactor-explorer.vsix does not exist (run `npm run package` before the benchmark)",
+      },
+    ];
   }
   const bytes = statSync(path).size;
   const listing = execFileSync("unzip", ["-l", path], { encoding: "utf8" }).trim().split("\n");

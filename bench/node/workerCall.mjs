@@ -41,4 +41,6 @@ for (let i = 0; i < calls; i++) {
   size = wire.length;
 }
 const f = (list) => `median ${(median(list) * 1000).toFixed(1)} µs, p95 ${(percentile(list, 95) * 1000).toFixed(1)} µs`;
-console.log(`call handler: ${f(handlerMs)}\n  of which Reactor.run (durationMs): ${f(runMs)}\nv8 serialize+deserialize of the response (${size} bytes): ${f(cloneMs)}`);
+console.log(
+  `call handler: ${f(handlerMs)}\n  of which Reactor.run (durationMs): ${f(runMs)}\nv8 serialize+deserialize of the response (${size} bytes): ${f(cloneMs)}`,
+);

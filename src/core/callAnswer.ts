@@ -12,7 +12,17 @@
 import { decodeTagged, describeTaggedCode, encodeTagged, taggedExtent, type TaggedOptions } from "./abi/tagged";
 import type { ByteRange, Region } from "./layout";
 import type { WasmValue } from "./abi/numbers";
-import type { CallAnswer, CallEnding, CallOutcome, ConventionCall, DecodedResult, GlobalNumber, GlobalValue, MemoryReport, PackedReport } from "./protocol";
+import type {
+  CallAnswer,
+  CallEnding,
+  CallOutcome,
+  ConventionCall,
+  DecodedResult,
+  GlobalNumber,
+  GlobalValue,
+  MemoryReport,
+  PackedReport,
+} from "./protocol";
 import type { ExportedGlobal } from "./wasm/types";
 
 /** What reading a tagged call's results gives: the meaning of the code, the values and their regions. */
@@ -26,20 +36,38 @@ export interface TaggedResults {
  * Reads a tagged call's results after the export returned `code`. `memory` is all of memory, or a
  * window of it at `baseOffset` that holds every byte an earlier read of all of memory used.
  */
-export function readTaggedResults(code: number | undefined, memory: Uint8Array, options: TaggedOptions, window?: { baseOffset: number; memoryEnd: number }): TaggedResults {
+export function readTaggedResults(
+  code: number | undefined,
+  memory: Uint8Array,
+  options: TaggedOptions,
+  window?: { baseOffset: number; memoryEnd: number },
+): TaggedResults {
   const { isSuccess, meaning } = describeTaggedCode(code);
   const decoded: TaggedResults["decoded"] = { convention: "tagged", code, isSuccess, meaning, values: [] };
   if (!isSuccess) return { decoded, regions: [], warnings: [] };
   // Reading stops at the terminator, an unknown tag or the end of memory: never a hang.
   const { startOffset, tagWidth, padStringsTo4 } = options;
-  const read = decodeTagged(memory, { startOffset, tagWidth, padStringsTo4, role: "results", baseOffset: window?.baseOffset, memoryEnd: window?.memoryEnd });
+  const read = decodeTagged(memory, {
+    startOffset,
+    tagWidth,
+    padStringsTo4,
+    role: "results",
+    baseOffset: window?.baseOffset,
+    memoryEnd: window?.memoryEnd,
+  });
   decoded.values = read.values;
   if (!read.ok) decoded.error = read.error;
   return { decoded, regions: read.regions, warnings: read.warnings.map((w) => w.message) };
 }
 
 /** Adds what a tagged export returned to its memory map: the code's meaning, the values, their regions and the warnings of reading them. */
-export function addTaggedResults(report: MemoryReport, code: number | undefined, memory: Uint8Array, options: TaggedOptions, window?: { baseOffset: number; memoryEnd: number }): void {
+export function addTaggedResults(
+  report: MemoryReport,
+  code: number | undefined,
+  memory: Uint8Array,
+  options: TaggedOptions,
+  window?: { baseOffset: number; memoryEnd: number },
+): void {
   const read = readTaggedResults(code, memory, options, window);
   report.decoded = read.decoded;
   report.results = read.regions;
@@ -71,7 +99,10 @@ function unpackRanges(flat: readonly number[]): ByteRange[] {
  * and the call's options: when the export returned a success code, the bytes its results occupy go
  * along, found with `taggedExtent` rather than decoded, since the page decodes them.
  */
-export function packReport(report: MemoryReport, tagged?: { ending: CallEnding; memory: Uint8Array; options: TaggedOptions }): PackedReport {
+export function packReport(
+  report: MemoryReport,
+  tagged?: { ending: CallEnding; memory: Uint8Array; options: TaggedOptions },
+): PackedReport {
   const changed = packRanges(report.changed);
   if (!tagged) return { ...report, packing: "ranges", changed };
   // Written out field by field: object rest takes a slow path in V8, and this runs on every call.
@@ -114,14 +145,18 @@ export function unpackReport(packed: PackedReport, call: ConventionCall, ending:
   };
   if (packed.changedGroups) report.changedGroups = packed.changedGroups;
   if (ending.status === "returned") {
-    addTaggedResults(report, returnedCode(ending), packed.readBack ?? new Uint8Array(0), options, { baseOffset: startOffset, memoryEnd: memoryBytes });
+    addTaggedResults(report, returnedCode(ending), packed.readBack ?? new Uint8Array(0), options, {
+      baseOffset: startOffset,
+      memoryEnd: memoryBytes,
+    });
   }
   return report;
 }
 
 /** The exported globals' values with the names and types of the module's declarations. */
 export function unpackGlobals(numbers: readonly GlobalNumber[], declared: readonly ExportedGlobal[]): GlobalValue[] {
-  if (numbers.length !== declared.length) throw new TypeError(`The worker sent ${numbers.length} global value(s) for a module that exports ${declared.length}.`);
+  if (numbers.length !== declared.length)
+    throw new TypeError(`The worker sent ${numbers.length} global value(s) for a module that exports ${declared.length}.`);
   return declared.map(({ name, valType }, i) => {
     const value = numbers[i];
     return { name, value: value === undefined ? undefined : ({ type: valType, value } as WasmValue) };
@@ -135,7 +170,11 @@ export function unpackGlobals(numbers: readonly GlobalNumber[], declared: readon
  * its data), and unpacked in place a tagged call took 67 µs of CPU on one core against 54, the
  * difference mostly in GC threads.
  */
-export function unpackCallAnswer(answer: CallAnswer, sent: { exportName: string; call: ConventionCall }, globals: readonly ExportedGlobal[]): CallOutcome {
+export function unpackCallAnswer(
+  answer: CallAnswer,
+  sent: { exportName: string; call: ConventionCall },
+  globals: readonly ExportedGlobal[],
+): CallOutcome {
   const { memory } = answer;
   return {
     ...answer,

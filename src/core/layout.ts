@@ -89,9 +89,10 @@ export function renderMarkdown(
   options: { maxBytesShown?: number } = {},
 ): string {
   const maxBytes = options.maxBytesShown ?? 16;
-  const lines = memory === undefined
-    ? ["| Offset | Kind | Meaning |", "| ---: | --- | --- |"]
-    : ["| Offset | Bytes | Kind | Meaning |", "| ---: | --- | --- | --- |"];
+  const lines =
+    memory === undefined
+      ? ["| Offset | Kind | Meaning |", "| ---: | --- | --- |"]
+      : ["| Offset | Bytes | Kind | Meaning |", "| ---: | --- | --- | --- |"];
   for (const r of regions) {
     const cells = [`\`${formatOffset(r.offset)}\``];
     if (memory !== undefined) cells.push(bytesCell(r, memory, maxBytes));
@@ -112,7 +113,12 @@ export function renderMarkdown(
  * Compares four bytes at a time where both views allow it and allocates nothing per byte, so it
  * can run over a whole memory of hundreds of megabytes.
  */
-export function diffBytes(before: Uint8Array, after: Uint8Array, baseOffset = 0, options: { mergeGap?: number; maxRanges?: number } = {}): ByteRange[] {
+export function diffBytes(
+  before: Uint8Array,
+  after: Uint8Array,
+  baseOffset = 0,
+  options: { mergeGap?: number; maxRanges?: number } = {},
+): ByteRange[] {
   const runs = new RunBuilder(baseOffset, Math.max(0, options.mergeGap ?? 0), Math.max(1, options.maxRanges ?? Infinity));
   const common = Math.min(before.length, after.length);
   compareRange(before, after, 0, common, runs);
@@ -143,7 +149,12 @@ export function checkFits(offset: number, size: number, memoryByteLength: number
     });
   }
   if (offset === 0 && size > 0) {
-    warnings.push({ severity: "warning", message: "the region starts at address 0, which C, Rust and Zig treat as a null pointer", offset, size });
+    warnings.push({
+      severity: "warning",
+      message: "the region starts at address 0, which C, Rust and Zig treat as a null pointer",
+      offset,
+      size,
+    });
   }
   return warnings;
 }
@@ -347,8 +358,14 @@ function compareRange(a: Uint8Array, b: Uint8Array | undefined, from: number, to
         const stretches = words & ~7;
         for (; w < stretches; w += 8) {
           const any =
-            (wa[w]! ^ wb[w]!) | (wa[w + 1]! ^ wb[w + 1]!) | (wa[w + 2]! ^ wb[w + 2]!) | (wa[w + 3]! ^ wb[w + 3]!) |
-            (wa[w + 4]! ^ wb[w + 4]!) | (wa[w + 5]! ^ wb[w + 5]!) | (wa[w + 6]! ^ wb[w + 6]!) | (wa[w + 7]! ^ wb[w + 7]!);
+            (wa[w]! ^ wb[w]!) |
+            (wa[w + 1]! ^ wb[w + 1]!) |
+            (wa[w + 2]! ^ wb[w + 2]!) |
+            (wa[w + 3]! ^ wb[w + 3]!) |
+            (wa[w + 4]! ^ wb[w + 4]!) |
+            (wa[w + 5]! ^ wb[w + 5]!) |
+            (wa[w + 6]! ^ wb[w + 6]!) |
+            (wa[w + 7]! ^ wb[w + 7]!);
           if (any === 0) continue;
           for (let k = w; k < w + 8; k++) if (wa[k] !== wb[k]) refine(k, wa[k]!, wb[k]!);
         }

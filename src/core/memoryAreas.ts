@@ -65,7 +65,8 @@ const addressEnd = Number.MAX_SAFE_INTEGER;
 export function readMemoryLayout(bytes: Uint8Array, module: ModuleInfo): MemoryLayout {
   const segments: MemoryLayout["segments"] = [];
   module.dataSegments.forEach((seg, index) => {
-    if (seg.isActive && seg.memoryIndex === 0 && seg.offset !== undefined && seg.size > 0) segments.push({ index, offset: seg.offset, size: seg.size });
+    if (seg.isActive && seg.memoryIndex === 0 && seg.offset !== undefined && seg.size > 0)
+      segments.push({ index, offset: seg.offset, size: seg.size });
   });
   const layout: MemoryLayout = { segments };
   const sections = findSections(bytes);
@@ -134,7 +135,11 @@ export function memoryAreas(layout: MemoryLayout): MemoryArea[] {
  * in, in address order of each area's first change, and last what lies in no area (`unknown`).
  * Ranges are cut where they cross a span's or an area's edge, so every byte counts once.
  */
-export function groupChanges(changed: readonly ByteRange[], argumentSpans: readonly ByteRange[], areas: readonly MemoryArea[]): ChangeGroup[] {
+export function groupChanges(
+  changed: readonly ByteRange[],
+  argumentSpans: readonly ByteRange[],
+  areas: readonly MemoryArea[],
+): ChangeGroup[] {
   if (changed.length === 0) return [];
   const spans = mergeSpans(argumentSpans);
   // One slot per area (one name may cover several areas), then the arguments and unknown memory.
@@ -144,7 +149,13 @@ export function groupChanges(changed: readonly ByteRange[], argumentSpans: reado
   const add = (slot: number, kind: ChangeKind, name: string, offset: number, size: number): void => {
     let group = slots[slot];
     if (!group) {
-      group = slots.find((g) => g !== undefined && g.kind === kind && g.name === name) ?? { kind, name, bytes: 0, rangeCount: 0, ranges: [] };
+      group = slots.find((g) => g !== undefined && g.kind === kind && g.name === name) ?? {
+        kind,
+        name,
+        bytes: 0,
+        rangeCount: 0,
+        ranges: [],
+      };
       slots[slot] = group;
     }
     group.bytes += size;
@@ -242,7 +253,10 @@ export function describeChanges(groups: readonly ChangeGroup[], hasArguments: bo
   const others = groups.filter((g) => g.kind !== "arguments").map((g) => `${bytesText(g.bytes)} ${changePlace(g)}`);
   if (!hasArguments) return total === 0 ? "The export changed no bytes." : `The export changed ${bytesText(total)}: ${others.join(", ")}.`;
   const args = groups.find((g) => g.kind === "arguments");
-  const head = args === undefined ? "The export changed nothing in the arguments/results" : `The export changed ${bytesText(args.bytes)} in the arguments/results`;
+  const head =
+    args === undefined
+      ? "The export changed nothing in the arguments/results"
+      : `The export changed ${bytesText(args.bytes)} in the arguments/results`;
   return others.length === 0 ? `${head}, and nothing elsewhere.` : `${head}; elsewhere: ${others.join(", ")}.`;
 }
 
@@ -290,7 +304,8 @@ function findSections(bytes: Uint8Array): { global?: ByteRange; name?: ByteRange
       const start = reader.offset;
       if (size > reader.remaining) break;
       if (id === 6) found.global = { offset: start, size };
-      else if (id === 0 && found.name === undefined && reader.name() === "name") found.name = { offset: reader.offset, size: start + size - reader.offset };
+      else if (id === 0 && found.name === undefined && reader.name() === "name")
+        found.name = { offset: reader.offset, size: start + size - reader.offset };
       reader.offset = start + size;
     }
   } catch {

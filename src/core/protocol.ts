@@ -45,7 +45,13 @@ export interface OpenMessage {
 
 /** Whether `value` is an `OpenMessage`. */
 export function isOpenMessage(value: unknown): value is OpenMessage {
-  return isRecord(value) && value.type === "open" && typeof value.fileName === "string" && value.bytes instanceof Uint8Array && isSettings(value.settings);
+  return (
+    isRecord(value) &&
+    value.type === "open" &&
+    typeof value.fileName === "string" &&
+    value.bytes instanceof Uint8Array &&
+    isSettings(value.settings)
+  );
 }
 
 /** Host → webview: the file cannot be explored (too large, unreadable); shown instead of a module. */
@@ -208,7 +214,9 @@ export function parseDidChangeStateMessage(value: unknown): DidChangeStateMessag
   } catch {
     return undefined;
   }
-  return json !== undefined && json.length <= maxSavedStateChars ? { type: "didChangeState", state: JSON.parse(json) as unknown } : undefined;
+  return json !== undefined && json.length <= maxSavedStateChars
+    ? { type: "didChangeState", state: JSON.parse(json) as unknown }
+    : undefined;
 }
 
 /** Every message the webview may post to the host. */
@@ -287,9 +295,7 @@ export type InstanceReport =
   | { status: "failed"; stage: "compile" | "link" | "start" | "initialize"; message: string; trap?: TrapInfo };
 
 /** What loading a file produced: a parse error, or the module and its instance. */
-export type LoadReport =
-  | { status: "invalid"; error: WasmParseError }
-  | { status: "loaded"; module: ModuleInfo; instance: InstanceReport };
+export type LoadReport = { status: "invalid"; error: WasmParseError } | { status: "loaded"; module: ModuleInfo; instance: InstanceReport };
 
 /**
  * The worker's answer to `load`: the report, and what the page keeps to restart the reactor. The
@@ -335,7 +341,13 @@ export function isConventionCall(value: unknown): value is ConventionCall {
     case "tagged":
       return Array.isArray(value.args) && value.args.every(isTaggedArg) && isRecord(value.options);
     case "allocator":
-      return isRecord(value.plan) && Array.isArray(value.plan.slots) && Array.isArray(value.values) && value.values.every(isSlotValue) && typeof value.keepAllocations === "boolean";
+      return (
+        isRecord(value.plan) &&
+        Array.isArray(value.plan.slots) &&
+        Array.isArray(value.values) &&
+        value.values.every(isSlotValue) &&
+        typeof value.keepAllocations === "boolean"
+      );
     default:
       return false;
   }
@@ -458,7 +470,12 @@ export interface CallParams {
 
 /** Whether `value` is `CallParams`. */
 export function isCallParams(value: unknown): value is CallParams {
-  return isRecord(value) && typeof value.exportName === "string" && isConventionCall(value.call) && (value.watchAllMemory === undefined || typeof value.watchAllMemory === "boolean");
+  return (
+    isRecord(value) &&
+    typeof value.exportName === "string" &&
+    isConventionCall(value.call) &&
+    (value.watchAllMemory === undefined || typeof value.watchAllMemory === "boolean")
+  );
 }
 
 /** The params of `readMemory`: a window by offset and length. */
@@ -488,7 +505,10 @@ export type WorkerRequests = {
  */
 export function workerParamsChecks(isCompiledModule: (compiled: unknown) => boolean): ParamsChecks<WorkerRequests> {
   return {
-    load: { is: (value): value is LoadParams => isLoadParams(value, isCompiledModule), expected: "load needs { bytes: Uint8Array, compiled?: WebAssembly.Module }." },
+    load: {
+      is: (value): value is LoadParams => isLoadParams(value, isCompiledModule),
+      expected: "load needs { bytes: Uint8Array, compiled?: WebAssembly.Module }.",
+    },
     call: { is: isCallParams, expected: "call needs { exportName: string, call: ConventionCall, watchAllMemory?: boolean }." },
     readMemory: { is: isReadMemoryParams, expected: "readMemory needs integer { offset, length }." },
   };

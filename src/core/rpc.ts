@@ -168,9 +168,7 @@ export function serveRpc<T extends RequestTable<T>>(
   const fail = (id: number, error: WireError) => post({ kind: "response", id, ok: false, error } satisfies RpcResponse);
   return (request) => {
     const { id } = request;
-    const handler = Object.prototype.hasOwnProperty.call(handlers, request.method)
-      ? handlers[request.method as keyof T]
-      : undefined;
+    const handler = Object.prototype.hasOwnProperty.call(handlers, request.method) ? handlers[request.method as keyof T] : undefined;
     if (!handler) return fail(id, { name: "UnknownMethod", message: `Unknown request "${request.method}".` });
     // A result that cannot be cloned must fail its request, not leave it unanswered.
     const answer = (result: unknown) => {

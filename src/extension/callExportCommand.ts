@@ -17,7 +17,9 @@ function isWasm(uri: vscode.Uri | undefined): uri is vscode.Uri {
 function activeWasm(): vscode.Uri | undefined {
   const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   const uri =
-    input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText ? input.uri : vscode.window.activeTextEditor?.document.uri;
+    input instanceof vscode.TabInputCustom || input instanceof vscode.TabInputText
+      ? input.uri
+      : vscode.window.activeTextEditor?.document.uri;
   return isWasm(uri) ? uri : undefined;
 }
 
@@ -72,13 +74,21 @@ async function pickWasm(current: vscode.Uri | undefined, onDidActivate: (item: W
   const hasFiles = items.some((i) => i.uri);
   const picked = await vscode.window.showQuickPick<WasmPickItem>(items, {
     title: "Call WASM Export",
-    placeHolder: current ? "Pick another WebAssembly module to explore" : hasFiles ? "Pick a WebAssembly module to explore" : "No .wasm files in this workspace: browse for one",
+    placeHolder: current
+      ? "Pick another WebAssembly module to explore"
+      : hasFiles
+        ? "Pick a WebAssembly module to explore"
+        : "No .wasm files in this workspace: browse for one",
     matchOnDescription: true,
     onDidSelectItem: (item) => typeof item !== "string" && onDidActivate(item),
   });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { WebAssembly: ["wasm"] }, title: "Call WASM Export" });
+  const chosen = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    filters: { WebAssembly: ["wasm"] },
+    title: "Call WASM Export",
+  });
   return chosen?.[0];
 }
 

@@ -101,7 +101,9 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
             void this.storage.update(stateKey(uri), message.state);
             break;
           case "copy":
-            void vscode.env.clipboard.writeText(message.text).then(() => vscode.window.setStatusBarMessage("Copied the memory map as Markdown", 3000));
+            void vscode.env.clipboard
+              .writeText(message.text)
+              .then(() => vscode.window.setStatusBarMessage("Copied the memory map as Markdown", 3000));
             break;
           case "didLoad":
             break;
@@ -180,7 +182,10 @@ export class ExplorerEditorProvider implements vscode.CustomReadonlyEditorProvid
   }
 
   private logCall(fileName: string, call: Extract<WebviewToHost, { type: "didCall" }>): void {
-    const outcome = call.outcome === "returned" ? `→ ${call.results.join(", ") || "(no results)"}` : `${call.outcome}${call.message ? `: ${call.message}` : ""}`;
+    const outcome =
+      call.outcome === "returned"
+        ? `→ ${call.results.join(", ") || "(no results)"}`
+        : `${call.outcome}${call.message ? `: ${call.message}` : ""}`;
     this.log.info(`${fileName}: ${call.exportName}(${call.args.join(", ")}) ${outcome} [${call.durationMs.toFixed(2)} ms]`);
   }
 }

@@ -85,7 +85,9 @@ async function attempt(browser, serverUrl, number, exthostLines) {
     const code = await Promise.race([exited, timedOut]);
     clearTimeout(timer);
     if (code === "timeout") {
-      throw new InfraError(`no codeAutomationExit in ${runTimeoutMs / 1000}s (payload ignored without enable-smoke-test-driver? extension host hung?)`);
+      throw new InfraError(
+        `no codeAutomationExit in ${runTimeoutMs / 1000}s (payload ignored without enable-smoke-test-driver? extension host hung?)`,
+      );
     }
     log(`extension host exited with ${code}`);
     if (code !== 0) log(`screenshot: ${await screenshot(page, "vscode-failed")}`);

@@ -70,7 +70,9 @@ async function expectText(locator, text, timeoutMs = 20_000) {
       .first()
       .textContent({ timeout: 1000 })
       .catch(() => "(element not found)");
-    throw new Error(`expected ${locator} to contain ${typeof text === "string" ? JSON.stringify(text) : String(text)} within ${timeoutMs / 1000}s, found ${JSON.stringify(actual)}`);
+    throw new Error(
+      `expected ${locator} to contain ${typeof text === "string" ? JSON.stringify(text) : String(text)} within ${timeoutMs / 1000}s, found ${JSON.stringify(actual)}`,
+    );
   }
 }
 
@@ -98,7 +100,11 @@ uiCase("palette: opens another module while an explorer is active", async (t) =>
   const first = t.page.locator(".quick-input-widget .monaco-list-row").first();
   await first.waitFor({ state: "visible", timeout: 20_000 });
   const text = await first.textContent();
-  check(/numbers\.wasm/.test(text ?? "") && /current/.test(text ?? ""), "the pick should offer the active explorer's module first, marked as current", text);
+  check(
+    /numbers\.wasm/.test(text ?? "") && /current/.test(text ?? ""),
+    "the pick should offer the active explorer's module first, marked as current",
+    text,
+  );
   await t.pickQuickItem("counter.wasm");
   await t.page.locator(".tabs-container .tab.active", { hasText: "counter.wasm" }).first().waitFor({ state: "visible", timeout: 20_000 });
   await t.webview().getByRole("button", { name: "increment", exact: true }).waitFor({ state: "visible", timeout: 30_000 });
@@ -113,8 +119,13 @@ async function regionTableRows(view, caption, timeoutMs = 20_000) {
   try {
     await table.first().waitFor({ state: "visible", timeout: timeoutMs });
   } catch {
-    const captions = await view.locator("table caption").allTextContents().catch(() => []);
-    throw new Error(`no table.region-table with the caption "${caption}" in ${timeoutMs / 1000}s; table captions on the page: ${JSON.stringify(captions)}`);
+    const captions = await view
+      .locator("table caption")
+      .allTextContents()
+      .catch(() => []);
+    throw new Error(
+      `no table.region-table with the caption "${caption}" in ${timeoutMs / 1000}s; table captions on the page: ${JSON.stringify(captions)}`,
+    );
   }
   return table
     .first()
@@ -144,7 +155,10 @@ async function fitWebviewTo(page, from, to) {
     // The webview's frame follows the window's size after a layout pass: wait for it.
     const deadline = Date.now() + 10_000;
     while ((await measure()).innerHeight < Math.min(needed, innerHeight + (height - viewport.height)) - 8) {
-      if (Date.now() > deadline) throw new Error(`the webview did not grow to ${needed}px after resizing the window to ${height}px (it is ${(await measure()).innerHeight}px)`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the webview did not grow to ${needed}px after resizing the window to ${height}px (it is ${(await measure()).innerHeight}px)`,
+        );
       await page.waitForTimeout(100);
     }
   }
@@ -204,7 +218,11 @@ uiCase("tagged call through the UI", async (t) => {
   const written = await regionTableRows(view, "Written by the explorer before the call");
   check(written.length > 0, 'the table "Written by the explorer before the call" has no rows', written);
   check(written[0][0] === "0x0008", "the explorer's writes should start at offset 0x0008", written[0]);
-  check(written.at(-1)[0] === "0x0040" && written.at(-1)[3] === "terminator", "the explorer's writes should end with the terminator at 0x0040", written.at(-1));
+  check(
+    written.at(-1)[0] === "0x0040" && written.at(-1)[3] === "terminator",
+    "the explorer's writes should end with the terminator at 0x0040",
+    written.at(-1),
+  );
   await expectText(view.locator("table.decoded-table", { has: view.locator("caption", { hasText: "Results read back" }) }), '"gnissap"');
   await expectText(view.locator(".changed-summary"), /changed \d+ bytes?/);
 
@@ -231,7 +249,9 @@ uiCase("tagged call through the UI", async (t) => {
     // The theme is a user setting on the server: later cases (and a shared server) get it back.
     const now = await webviewTheme(t.page, 1000).catch(() => ({}));
     if (original.name && now.name !== original.name) {
-      await setColorTheme(t.page, original.name).catch((error) => t.log(`could not restore the theme "${original.name}": ${error.message.split("\n")[0]}`));
+      await setColorTheme(t.page, original.name).catch((error) =>
+        t.log(`could not restore the theme "${original.name}": ${error.message.split("\n")[0]}`),
+      );
     }
   }
 });
@@ -272,10 +292,19 @@ uiCase("state survives a window reload", async (t) => {
   try {
     await field.waitFor({ state: "visible", timeout: restoreTimeoutMs });
   } catch {
-    const status = await view.locator("body").innerText({ timeout: 2000 }).catch((error) => `(no webview page: ${error.message.split("\n")[0]})`);
-    throw new Error(`after the reload, the restored explorer shows no field "a" (add_i64 not selected?) in ${restoreTimeoutMs / 1000}s; the page says: ${JSON.stringify(status.slice(0, 400))}`);
+    const status = await view
+      .locator("body")
+      .innerText({ timeout: 2000 })
+      .catch((error) => `(no webview page: ${error.message.split("\n")[0]})`);
+    throw new Error(
+      `after the reload, the restored explorer shows no field "a" (add_i64 not selected?) in ${restoreTimeoutMs / 1000}s; the page says: ${JSON.stringify(status.slice(0, 400))}`,
+    );
   }
-  const selected = await view.locator(".export.selected").first().getAttribute("aria-label", { timeout: 5000 }).catch(() => undefined);
+  const selected = await view
+    .locator(".export.selected")
+    .first()
+    .getAttribute("aria-label", { timeout: 5000 })
+    .catch(() => undefined);
   const value = await field.inputValue();
   check(value === "123", `after the reload, field "a" of add_i64 should still show "123" (selected export: ${selected})`, value);
   t.log(`screenshot: ${await t.screenshot("explorer-after-reload", { locator: editorPart(t.page) })}`);
@@ -295,7 +324,9 @@ uiCase("a long call can be cancelled from its notification", async (t) => {
     await view.getByRole("button", { name: "Cancel", exact: true }).waitFor({ state: "visible", timeout: 5000 });
   } catch {
     const outcome = await status.textContent({ timeout: 1000 }).catch(() => "(no status)");
-    throw new Error(`the call of spin never showed as running (no Cancel in the webview in 5s); the outcome says ${JSON.stringify(outcome)}`);
+    throw new Error(
+      `the call of spin never showed as running (no Cancel in the webview in 5s); the outcome says ${JSON.stringify(outcome)}`,
+    );
   }
   // The extension shows the notification for calls running longer than 1 s. Under the
   // smoke-test driver (this suite's server, and npm test's) VS Code shows no toasts, so the
@@ -303,7 +334,9 @@ uiCase("a long call can be cancelled from its notification", async (t) => {
   // (wasiReactor.callTimeoutSeconds, 10 s by default) must not have passed at Cancel.
   const title = "traps.wasm: calling spin…";
   const { notification, where } = await waitForNotification(t.page, title, 8000);
-  t.log(`notification shown (${where === "toast" ? "toast" : "notification center"}) ${since()}: ${JSON.stringify((await notification.innerText()).replace(/\s+/g, " ").trim())}`);
+  t.log(
+    `notification shown (${where === "toast" ? "toast" : "notification center"}) ${since()}: ${JSON.stringify((await notification.innerText()).replace(/\s+/g, " ").trim())}`,
+  );
   t.log(`screenshot: ${await t.screenshot("long-call-notification")}`);
   await clickNotificationButton(notification, "Cancel");
   t.log(`clicked the notification's Cancel ${since()}`);
@@ -311,14 +344,21 @@ uiCase("a long call can be cancelled from its notification", async (t) => {
     await expectText(status, "was cancelled", 15_000);
   } catch (error) {
     const outcome = (await status.textContent({ timeout: 1000 }).catch(() => "")) ?? "";
-    if (/did not return within/.test(outcome)) throw new Error(`the call hit the webview's time limit instead of being cancelled (Cancel clicked ${since()}); the outcome says ${JSON.stringify(outcome)}`);
+    if (/did not return within/.test(outcome))
+      throw new Error(
+        `the call hit the webview's time limit instead of being cancelled (Cancel clicked ${since()}); the outcome says ${JSON.stringify(outcome)}`,
+      );
     throw error;
   }
   await expectText(status, "restarted", 5000);
   t.log(`the outcome says cancelled and restarted ${since()}`);
   // The notification ends with the call.
   try {
-    await t.page.locator(".notifications-toasts .notification-toast, .notifications-center .monaco-list-row").filter({ hasText: title }).first().waitFor({ state: "hidden", timeout: 10_000 });
+    await t.page
+      .locator(".notifications-toasts .notification-toast, .notifications-center .monaco-list-row")
+      .filter({ hasText: title })
+      .first()
+      .waitFor({ state: "hidden", timeout: 10_000 });
   } catch {
     throw new Error(`the notification "${title}" was still shown 10s after the call was cancelled`);
   }
@@ -327,7 +367,11 @@ uiCase("a long call can be cancelled from its notification", async (t) => {
   await selectExport(view, "ok");
   await callAndExpectReturn(view, "ok");
   const results = await resultRows(view);
-  check(results.length === 1 && results[0][2] === "7", "after the restart, ok should return the single result 7 (results table: label, type, decimal, …)", results);
+  check(
+    results.length === 1 && results[0][2] === "7",
+    "after the restart, ok should return the single result 7 (results table: label, type, decimal, …)",
+    results,
+  );
 });
 
 uiCase("opens a module from the explorer's context menu", async (t) => {
@@ -345,10 +389,19 @@ uiCase("opens a module from the explorer's context menu", async (t) => {
   const deadline = Date.now() + 60_000;
   for (;;) {
     await row.click({ button: "right" });
-    if (await item.waitFor({ state: "visible", timeout: 3000 }).then(() => true, () => false)) break;
+    if (
+      await item.waitFor({ state: "visible", timeout: 3000 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     const items = await t.page.locator(".monaco-menu .action-item").allTextContents();
     await t.page.keyboard.press("Escape");
-    if (Date.now() > deadline) throw new Error(`the context menu of counter.wasm never offered "Call WASM Export" (60s); it offers ${JSON.stringify(items.filter(Boolean))}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `the context menu of counter.wasm never offered "Call WASM Export" (60s); it offers ${JSON.stringify(items.filter(Boolean))}`,
+      );
     await t.page.waitForTimeout(1000);
   }
   // A menu that has just opened may ignore a click (it guards against the right-click's own
@@ -381,14 +434,21 @@ uiCase("opens a module through Browse… when the workspace has none", async (t)
   // own text in front of ours. So wait until it shows the workspace, and type the path again
   // until the fixtures are listed.
   const workspace = `${join(projectRoot, "test/fixtures/src")}/`;
-  await t.page.waitForFunction((expected) => document.querySelector(".quick-input-widget input")?.value === expected, workspace, { timeout: 20_000 }).catch(async () => {
-    throw new InfraError(`the open dialog never showed the workspace ${workspace} (20s); it shows ${JSON.stringify(await input.inputValue())}`);
-  });
+  await t.page
+    .waitForFunction((expected) => document.querySelector(".quick-input-widget input")?.value === expected, workspace, { timeout: 20_000 })
+    .catch(async () => {
+      throw new InfraError(
+        `the open dialog never showed the workspace ${workspace} (20s); it shows ${JSON.stringify(await input.inputValue())}`,
+      );
+    });
   const path = `${fixtures}/`;
   const file = t.page.locator(".quick-input-widget .monaco-list-row", { hasText: "counter.wasm" }).first();
   for (let typed = 1; ; typed++) {
     await input.fill(path);
-    const listed = await file.waitFor({ state: "visible", timeout: 10_000 }).then(() => true, () => false);
+    const listed = await file.waitFor({ state: "visible", timeout: 10_000 }).then(
+      () => true,
+      () => false,
+    );
     if (listed) break;
     const value = await input.inputValue();
     const rows = await t.page.locator(".quick-input-widget .monaco-list-row").allTextContents();
@@ -419,7 +479,11 @@ uiCase("keeps the reactor running while its tab is hidden", async (t) => {
   await expectText(view.locator('[role="status"]'), "increment returned", 20_000);
   await callAndExpectReturn(view, "increment");
   const results = await resultRows(view);
-  check(results.length === 1 && results[0][2] === "2", "a second increment after the tab was hidden should return 2 (the same instance)", results);
+  check(
+    results.length === 1 && results[0][2] === "2",
+    "a second increment after the tab was hidden should return 2 (the same instance)",
+    results,
+  );
 });
 
 uiCase("works in Restricted Mode, in a workspace that is not trusted", async (t) => {
@@ -429,9 +493,15 @@ uiCase("works in Restricted Mode, in a workspace that is not trusted", async (t)
     await t.page.goto(workbenchUrl(untrusted.url, { folder: fixtures }), { timeout: 60_000 });
     await waitForWorkbench(t.page);
     const items = t.page.locator(".part.statusbar .statusbar-item");
-    await items.filter({ hasText: "Restricted Mode" }).first().waitFor({ state: "visible", timeout: 30_000 }).catch(async () => {
-      throw new Error(`the status bar shows no "Restricted Mode"; its items: ${JSON.stringify((await items.allTextContents()).filter(Boolean))}`);
-    });
+    await items
+      .filter({ hasText: "Restricted Mode" })
+      .first()
+      .waitFor({ state: "visible", timeout: 30_000 })
+      .catch(async () => {
+        throw new Error(
+          `the status bar shows no "Restricted Mode"; its items: ${JSON.stringify((await items.allTextContents()).filter(Boolean))}`,
+        );
+      });
     await t.runCommand("WASI Reactor: Call WASM Export");
     await t.pickQuickItem("counter.wasm");
     const view = t.webview();
@@ -523,7 +593,12 @@ async function main() {
     await server.close();
   }
   for (const [index, { name, error }] of failures.entries()) {
-    console.log(`\n  ${index + 1}) ${name}:\n     ${String(error.stack ?? error).split("\n").slice(0, 8).join("\n     ")}`);
+    console.log(
+      `\n  ${index + 1}) ${name}:\n     ${String(error.stack ?? error)
+        .split("\n")
+        .slice(0, 8)
+        .join("\n     ")}`,
+    );
   }
   for (const { name, failedAttempts } of flaky) {
     console.log(`\n  flaky: ${name}\n     ${failedAttempts.map((line, i) => `attempt ${i + 1}: ${line}`).join("\n     ")}`);

@@ -49,7 +49,11 @@ export function logger(tag) {
  */
 export async function useServer({ url, serverLog, installVsix = false, vsix = vsixPath, env = {}, workspaceTrust = false }) {
   if (url) {
-    return { url: url.replace(/\/$/, ""), logTail: (n = 60) => (serverLog ? tailFile(serverLog, n) : "(server log unknown: pass --server-log)"), close: async () => {} };
+    return {
+      url: url.replace(/\/$/, ""),
+      logTail: (n = 60) => (serverLog ? tailFile(serverLog, n) : "(server log unknown: pass --server-log)"),
+      close: async () => {},
+    };
   }
   if (installVsix && !existsSync(vsix)) throw new Error(`${vsix} is missing: run \`npm run package\` first`);
   await ensureTools();
@@ -182,8 +186,14 @@ export async function openNotificationCenter(page, timeoutMs = 10_000) {
   }
   // The bell's tooltip ("Hide Notifications") covers the buttons of the center's last row until
   // the pointer has left the bell for a moment: move onto the center's title and let it fade.
-  await page.locator(`${notificationCenter} .notifications-center-header-title`).hover({ timeout: timeoutMs }).catch(() => {});
-  await page.locator(".workbench-hover").waitFor({ state: "hidden", timeout: 3000 }).catch(() => {});
+  await page
+    .locator(`${notificationCenter} .notifications-center-header-title`)
+    .hover({ timeout: timeoutMs })
+    .catch(() => {});
+  await page
+    .locator(".workbench-hover")
+    .waitFor({ state: "hidden", timeout: 3000 })
+    .catch(() => {});
 }
 
 /** Closes the notification center if it is open (its "Hide Notifications" action); never throws. */
@@ -218,14 +228,17 @@ export async function waitForNotification(page, text, timeoutMs = 10_000) {
   const deadline = Date.now() + timeoutMs;
   const where = (await showsNotificationToasts(page)) ? "toast" : "center";
   if (where === "center") await openNotificationCenter(page, timeoutMs);
-  const all = where === "toast" ? page.locator(".notifications-toasts .notification-toast") : page.locator(`${notificationCenter} .monaco-list-row`);
+  const all =
+    where === "toast" ? page.locator(".notifications-toasts .notification-toast") : page.locator(`${notificationCenter} .monaco-list-row`);
   const notification = all.filter({ hasText: text }).first();
   try {
     await notification.waitFor({ state: "visible", timeout: Math.max(1000, deadline - Date.now()) });
   } catch {
     const described = typeof text === "string" ? JSON.stringify(text) : String(text);
     const place = where === "toast" ? "as a toast" : "in the notification center (toasts are off under the smoke-test driver)";
-    throw new Error(`no notification containing ${described} showed ${place} in ${timeoutMs / 1000}s; notifications shown: ${JSON.stringify(await shownNotifications(page))}`);
+    throw new Error(
+      `no notification containing ${described} showed ${place} in ${timeoutMs / 1000}s; notifications shown: ${JSON.stringify(await shownNotifications(page))}`,
+    );
   }
   return { notification, where };
 }
@@ -243,7 +256,9 @@ export async function clickNotificationButton(notification, name, timeoutMs = 50
       .locator("a.monaco-button")
       .allInnerTexts()
       .catch(() => []);
-    throw new Error(`could not click the button "${name}" of the notification (${error.message.split("\n")[0]}); its buttons: ${JSON.stringify(buttons)}`);
+    throw new Error(
+      `could not click the button "${name}" of the notification (${error.message.split("\n")[0]}); its buttons: ${JSON.stringify(buttons)}`,
+    );
   }
 }
 
@@ -281,9 +296,14 @@ export async function setColorTheme(page, label, { expectKind, timeoutMs = 30_00
     await body.waitFor({ state: "attached", timeout: timeoutMs });
   } catch {
     const actual = await webviewTheme(page, 1000).catch((error) => ({ error: error.message.split("\n")[0] }));
-    throw new Error(`after picking the color theme "${label}", the webview did not report it${expectKind ? ` (${expectKind})` : ""} in ${timeoutMs / 1000}s; it reports ${JSON.stringify(actual)}`);
+    throw new Error(
+      `after picking the color theme "${label}", the webview did not report it${expectKind ? ` (${expectKind})` : ""} in ${timeoutMs / 1000}s; it reports ${JSON.stringify(actual)}`,
+    );
   }
-  await page.locator(quickInput).waitFor({ state: "hidden", timeout: timeoutMs }).catch(() => {});
+  await page
+    .locator(quickInput)
+    .waitFor({ state: "hidden", timeout: timeoutMs })
+    .catch(() => {});
 }
 
 /**

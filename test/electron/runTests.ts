@@ -36,7 +36,9 @@ async function main(): Promise<number> {
   }
   const executable = process.env.VSCODE_EXECUTABLE_PATH;
   if (executable && !existsSync(executable)) {
-    console.error(`[electron] VSCODE_EXECUTABLE_PATH is ${executable}, which does not exist: point it at VS Code's executable, or unset it to download VS Code.`);
+    console.error(
+      `[electron] VSCODE_EXECUTABLE_PATH is ${executable}, which does not exist: point it at VS Code's executable, or unset it to download VS Code.`,
+    );
     return 2;
   }
   const profile = mkdtempSync(path.join(tmpdir(), "wasi-reactor-electron-"));
@@ -47,7 +49,9 @@ async function main(): Promise<number> {
       extensionDevelopmentPath: root,
       extensionTestsPath: testsPath,
       extensionTestsEnv: { E2E_TEST_OUT: resultsFile },
-      ...(executable ? { vscodeExecutablePath: executable } : { version: process.env.VSCODE_VERSION ?? "stable", cachePath: path.join(toolsDir(), "vscode-desktop") }),
+      ...(executable
+        ? { vscodeExecutablePath: executable }
+        : { version: process.env.VSCODE_VERSION ?? "stable", cachePath: path.join(toolsDir(), "vscode-desktop") }),
       // The workspace first (VS Code opens it); then a profile of our own and no other extension,
       // so that what is installed on the machine cannot change the outcome. test-electron adds
       // --no-sandbox, --skip-welcome, --disable-updates and --disable-workspace-trust itself.
@@ -64,7 +68,9 @@ async function main(): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof TestRunFailedError) {
-      const report = existsSync(resultsFile) ? `report: ${resultsFile}` : "no report was written (the tests module did not load, or VS Code did not start: on a Linux without a display, run it under `xvfb-run -a`)";
+      const report = existsSync(resultsFile)
+        ? `report: ${resultsFile}`
+        : "no report was written (the tests module did not load, or VS Code did not start: on a Linux without a display, run it under `xvfb-run -a`)";
       console.error(`[electron] VS Code exited with ${error.code ?? error.signal}; ${report}`);
       return 1;
     }

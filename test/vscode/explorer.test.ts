@@ -199,7 +199,10 @@ describe("explorer: the command while an explorer is active", () => {
     await loaded;
     let active = nextActiveItem();
     const command = Promise.resolve(vscode.commands.executeCommand<vscode.Uri | undefined>("wasiReactor.callExport"));
-    const first = await Promise.race([active, command.then((uri) => assert.fail(`the command returned ${uri?.path} without offering a pick`))]);
+    const first = await Promise.race([
+      active,
+      command.then((uri) => assert.fail(`the command returned ${uri?.path} without offering a pick`)),
+    ]);
     assert.equal(first.uri?.toString(), current.toString());
     assert.match(first.description ?? "", /^current\b/);
     // Down the list to counter.wasm with VS Code's own quick-open commands, as the arrow keys do.
@@ -216,13 +219,20 @@ describe("explorer: the command while an explorer is active", () => {
     assert.equal((await command)?.toString(), picked.toString());
     assert.ok((await opened).exports.includes("increment"));
     const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
-    assert.ok(tab?.input instanceof vscode.TabInputCustom && tab.input.viewType === "wasiReactor.explorer" && tab.input.uri.toString() === picked.toString());
+    assert.ok(
+      tab?.input instanceof vscode.TabInputCustom &&
+        tab.input.viewType === "wasiReactor.explorer" &&
+        tab.input.uri.toString() === picked.toString(),
+    );
   });
 
   it("lists every .wasm file of the workspace once, the current one first, and Browse… last", async () => {
     const folder = vscode.workspace.workspaceFolders?.[0];
     assert.ok(folder, "the suite runs with a workspace folder");
-    const onDisk = fs.readdirSync(folder.uri.fsPath, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".wasm")).map((f) => path.basename(f));
+    const onDisk = fs
+      .readdirSync(folder.uri.fsPath, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".wasm"))
+      .map((f) => path.basename(f));
     assert.ok(onDisk.includes("numbers.wasm") && onDisk.includes("counter.wasm"), onDisk.join());
     const items = await wasmPickItems(current);
     const [head, ...rest] = items;

@@ -27,7 +27,11 @@ type DetectionWindow = Window & { detection: Detection };
 
 async function bundleDetector(): Promise<string> {
   const built = await esbuild.build({
-    stdin: { contents: `export { ChangeDetector } from "./webview/worker/changeDetector"; export { diffBytes } from "./src/core/layout";`, resolveDir: root, loader: "ts" },
+    stdin: {
+      contents: `export { ChangeDetector } from "./webview/worker/changeDetector"; export { diffBytes } from "./src/core/layout";`,
+      resolveDir: root,
+      loader: "ts",
+    },
     bundle: true,
     format: "iife",
     globalName: "detection",
@@ -49,7 +53,11 @@ describe("webview: the change detector's kernel in Chromium", function () {
     page = await browser.newPage();
     const origin = "http://detector.test";
     await page.route(`${origin}/`, (route) =>
-      route.fulfill({ contentType: "text/html", headers: { "content-security-policy": contentSecurityPolicy(origin, "unused") }, body: "<!doctype html><title>detector</title>" }),
+      route.fulfill({
+        contentType: "text/html",
+        headers: { "content-security-policy": contentSecurityPolicy(origin, "unused") },
+        body: "<!doctype html><title>detector</title>",
+      }),
     );
     await page.goto(`${origin}/`);
   });
@@ -120,10 +128,22 @@ describe("webview: the change detector's kernel in Chromium", function () {
         const fromJs = js.collect(memory, invocations, maxRanges);
         changedRanges += expected.length;
         if (JSON.stringify(fromKernel) !== JSON.stringify(expected) || JSON.stringify(fromJs) !== JSON.stringify(expected)) {
-          mismatches.push({ round, kind, maxRanges, expected: expected.slice(0, 5), fromKernel: fromKernel.slice(0, 5), fromJs: fromJs.slice(0, 5) });
+          mismatches.push({
+            round,
+            kind,
+            maxRanges,
+            expected: expected.slice(0, 5),
+            fromKernel: fromKernel.slice(0, 5),
+            fromJs: fromJs.slice(0, 5),
+          });
         }
       }
-      return { engines: [kernel.engine, js.engine], mismatches: mismatches.slice(0, 3), changedRanges, memoryBytes: memory.buffer.byteLength };
+      return {
+        engines: [kernel.engine, js.engine],
+        mismatches: mismatches.slice(0, 3),
+        changedRanges,
+        memoryBytes: memory.buffer.byteLength,
+      };
     });
     assert.deepEqual(report.engines, ["kernel", "js"]);
     assert.deepEqual(report.mismatches, []);
@@ -159,13 +179,18 @@ describe("webview: what a call changed, by where it lies", function () {
       assert.equal((await pressCall(page)).outcome, "returned");
       const summary = page.locator(".changed-summary");
       const sentence = "The export changed 26 bytes in the arguments/results; elsewhere: 43 bytes in .bss.";
-      assert.equal(await summary.locator("> p").first().innerText(), `${sentence} ${isWholeMemory ? "Compared: all of memory." : "Compared: the arguments and what follows them, not all of memory."}`);
+      assert.equal(
+        await summary.locator("> p").first().innerText(),
+        `${sentence} ${isWholeMemory ? "Compared: all of memory." : "Compared: the arguments and what follows them, not all of memory."}`,
+      );
       const titles = await groupTitles();
       assert.equal(titles.length, 2, titles.join(" | "));
       assert.match(titles[0]!, /^Arguments\/results: changed 26 bytes in 8 ranges — /);
       assert.match(titles[1]!, /^\.bss: changed 43 bytes in 28 ranges — the module's static data/);
       // The arguments' ranges are listed under their own title; .bss lists 24 and counts the rest.
-      const lists = await summary.locator(".change-group").evaluateAll((groups) => groups.map((g) => Array.from(g.querySelectorAll("li"), (li) => li.textContent ?? "")));
+      const lists = await summary
+        .locator(".change-group")
+        .evaluateAll((groups) => groups.map((g) => Array.from(g.querySelectorAll("li"), (li) => li.textContent ?? "")));
       assert.deepEqual(lists[0]?.slice(0, 2), ["0x0009 4 bytes", "0x000e 1 byte"]);
       assert.equal(lists[1]?.length, 24);
       assert.equal(lists[1]?.[0], "0x0460 1 byte");
@@ -173,7 +198,10 @@ describe("webview: what a call changed, by where it lies", function () {
       // Clicking a range shows it in the memory view.
       await summary.getByRole("button", { name: "0x0460" }).click();
       // The narration and the Markdown say the same.
-      assert.match(await page.locator(".narration ol li").last().innerText(), new RegExp(`^${sentence.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`));
+      assert.match(
+        await page.locator(".narration ol li").last().innerText(),
+        new RegExp(`^${sentence.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`),
+      );
       await page.getByRole("button", { name: "Copy as Markdown" }).click();
       const copy = (await posted(page)).find((m) => m.type === "copy");
       const markdown = copy?.type === "copy" ? copy.text : "";
@@ -190,8 +218,14 @@ describe("webview: what a call changed, by where it lies", function () {
     await page.getByLabel("Compare all of memory", { exact: false }).check();
     await page.getByLabel("p0", { exact: true }).fill("3");
     assert.equal((await pressCall(page)).outcome, "returned");
-    assert.equal(await page.locator(".changed-summary > p").first().innerText(), "The export changed 32 bytes: 27 bytes of stack, 5 bytes in .data. Compared: all of memory.");
+    assert.equal(
+      await page.locator(".changed-summary > p").first().innerText(),
+      "The export changed 32 bytes: 27 bytes of stack, 5 bytes in .data. Compared: all of memory.",
+    );
     const titles = await groupTitles();
-    assert.deepEqual(titles.map((t) => t.split(" — ")[0]), ["Stack: changed 27 bytes in 12 ranges", ".data: changed 5 bytes in 2 ranges"]);
+    assert.deepEqual(
+      titles.map((t) => t.split(" — ")[0]),
+      ["Stack: changed 27 bytes in 12 ranges", ".data: changed 5 bytes in 2 ranges"],
+    );
   });
 });

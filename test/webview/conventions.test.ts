@@ -8,8 +8,6 @@ import { openFixture, posted, pressCall, startHarness, type Harness } from "./ha
 
 const shots = join(__dirname, "..", "..", "test-results");
 
-
-
 function tableRows(page: Page, caption: string): Promise<string[][]> {
   return page
     .locator("table.region-table", { has: page.locator("caption", { hasText: caption }) })
@@ -87,7 +85,10 @@ describe("webview: memory conventions through the UI", function () {
     assert.match(summary, /changed 3 bytes in 2 ranges/);
     assert.match(await page.locator(".memory-map").innerText(), /freed/);
     const written = await tableRows(page, "Written by the explorer");
-    assert.ok(written.some((row) => row[3] === "payload" && /abC d/.test(row[5] ?? "")), JSON.stringify(written));
+    assert.ok(
+      written.some((row) => row[3] === "payload" && /abC d/.test(row[5] ?? "")),
+      JSON.stringify(written),
+    );
   });
 
   it("reads a returned C string and refuses bad input at the field, writing nothing", async () => {

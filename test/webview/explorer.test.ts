@@ -22,7 +22,6 @@ async function manyExports(count: number): Promise<Uint8Array> {
   }
 }
 
-
 describe("webview: the real bundles in Chromium", function () {
   let harness: Harness;
   let page: Page;
@@ -204,7 +203,11 @@ describe("webview: the real bundles in Chromium", function () {
       // Kept to be called with each worker as `this`.
       // eslint-disable-next-line @typescript-eslint/unbound-method
       const post = Worker.prototype.postMessage;
-      Worker.prototype.postMessage = function (this: Worker, message: { method?: string; params?: { compiled?: unknown } }, transfer?: Transferable[]) {
+      Worker.prototype.postMessage = function (
+        this: Worker,
+        message: { method?: string; params?: { compiled?: unknown } },
+        transfer?: Transferable[],
+      ) {
         requests.push(message.params?.compiled instanceof WebAssembly.Module ? `${message.method} (compiled)` : String(message.method));
         return post.call(this, message, { transfer: transfer ?? [] });
       } as typeof Worker.prototype.postMessage;
@@ -230,7 +233,9 @@ describe("webview: the real bundles in Chromium", function () {
         const isStarting = /Compiling and instantiating/.test(document.querySelector(".notices")?.textContent ?? "");
         const listed = document.querySelectorAll(".export-list > li").length;
         const call = document.querySelector<HTMLButtonElement>(".call-form button[type=submit]");
-        states.push(`${isStarting ? "starting" : "not starting"}, ${listed > 0 ? "listed" : "not listed"}, call ${call && !call.disabled ? "enabled" : "disabled"}`);
+        states.push(
+          `${isStarting ? "starting" : "not starting"}, ${listed > 0 ? "listed" : "not listed"}, call ${call && !call.disabled ? "enabled" : "disabled"}`,
+        );
       }).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     });
     await openFixture(page, "numbers");
@@ -273,7 +278,11 @@ describe("webview: the real bundles in Chromium", function () {
     assert.match(await dialog.innerText(), /already ran when the module loaded/);
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Keep the current state");
     await page.locator(".call").screenshot({ path: join(shots, "entry-point-confirmation.png") });
-    assert.deepEqual((await posted(page)).slice(from).filter((m) => m.type === "didCall" || m.type === "didStartCall"), [], "nothing ran while the page asked");
+    assert.deepEqual(
+      (await posted(page)).slice(from).filter((m) => m.type === "didCall" || m.type === "didStartCall"),
+      [],
+      "nothing ran while the page asked",
+    );
     await dialog.getByRole("button", { name: "Keep the current state" }).click();
     assert.equal(await dialog.count(), 0);
     assert.deepEqual((await callExport(page, "increment")).results, ["3"], "declined, the count goes on");
@@ -299,7 +308,11 @@ describe("webview: the real bundles in Chromium", function () {
     await invokeInitialize();
     await dialog.waitFor({ timeout: 5000 });
     assert.match(await dialog.innerText(), /VS Code asked to call _initialize/);
-    assert.deepEqual((await posted(page)).slice(from).filter((m) => m.type === "didCall"), [], "the host's request waits for the user");
+    assert.deepEqual(
+      (await posted(page)).slice(from).filter((m) => m.type === "didCall"),
+      [],
+      "the host's request waits for the user",
+    );
     await page.keyboard.press("Escape");
     const declined = (await waitForPosted(page, (m) => m.type === "didCall", from)) as DidCallMessage;
     assert.equal(declined.exportName, "_initialize");
@@ -336,7 +349,9 @@ describe("webview: the real bundles in Chromium", function () {
   it("makes no request besides the page's own resources", async () => {
     await openFixture(page, "hello");
     await callExport(page, "greet", { p0: "1" });
-    const foreign = harness.requests.filter((url) => !url.startsWith(harness.origin) && !url.startsWith("blob:") && !url.startsWith("data:"));
+    const foreign = harness.requests.filter(
+      (url) => !url.startsWith(harness.origin) && !url.startsWith("blob:") && !url.startsWith("data:"),
+    );
     assert.deepEqual(foreign, []);
   });
 });

@@ -6,13 +6,9 @@ import { callExport, openBytes, openFixture, postedCount, startHarness, waitForP
 
 /** A valid module whose only function body holds an opcode that does not exist: the engine rejects it. */
 const invalidOpcode = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
-  0x01, 0x04, 0x01, 0x60, 0x00, 0x00,
-  0x03, 0x02, 0x01, 0x00,
-  0x07, 0x05, 0x01, 0x01, 0x66, 0x00, 0x00,
-  0x0a, 0x05, 0x01, 0x03, 0x00, 0xff, 0x0b,
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x04, 0x01, 0x60, 0x00, 0x00, 0x03, 0x02, 0x01, 0x00, 0x07, 0x05, 0x01, 0x01, 0x66,
+  0x00, 0x00, 0x0a, 0x05, 0x01, 0x03, 0x00, 0xff, 0x0b,
 ]);
-
 
 describe("webview: bad modules, bad messages, stopped calls", function () {
   let harness: Harness;
@@ -46,7 +42,14 @@ describe("webview: bad modules, bad messages, stopped calls", function () {
     const warnings: string[] = [];
     page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
     await page.evaluate(() => {
-      for (const junk of [null, 42, "open", { type: "open", bytes: [1, 2] }, { type: "invoke", exportName: 1 }, { type: "evil", html: "<img src=x onerror=alert(1)>" }]) {
+      for (const junk of [
+        null,
+        42,
+        "open",
+        { type: "open", bytes: [1, 2] },
+        { type: "invoke", exportName: 1 },
+        { type: "evil", html: "<img src=x onerror=alert(1)>" },
+      ]) {
         window.postMessage(junk, "*");
       }
     });

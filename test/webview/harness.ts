@@ -47,7 +47,13 @@ export async function startHarness(): Promise<Harness> {
     if (path === "/") {
       nonce = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
       const theme = new URL(request.url ?? "/", "http://x").searchParams.get("theme") === "light" ? "light" : "dark";
-      const html = renderHtml({ cspSource: origin, nonce, scriptUri: "/dist/webview.js", styleUri: "/dist/webview.css", codiconUri: "/dist/codicons/codicon.css" });
+      const html = renderHtml({
+        cspSource: origin,
+        nonce,
+        scriptUri: "/dist/webview.js",
+        styleUri: "/dist/webview.css",
+        codiconUri: "/dist/codicons/codicon.css",
+      });
       response.writeHead(200, { "content-type": "text/html" });
       const page = html
         .replace("</head>", `<link rel="stylesheet" href="/theme-${theme}.css">\n</head>`)
@@ -115,7 +121,11 @@ export async function openBytes(page: Page, name: string, data: Uint8Array, sett
       const array = new Uint8Array(binary.length);
       for (let i = 0; i < binary.length; i++) array[i] = binary.charCodeAt(i);
       // Transferred, as VS Code's webview frame passes a message's buffers on.
-      window.postMessage({ type: "open", fileName: `${name}.wasm`, bytes: array, settings: { callTimeoutMs: 10000, maxFileBytes: 1 << 28, ...settings } }, "*", [array.buffer]);
+      window.postMessage(
+        { type: "open", fileName: `${name}.wasm`, bytes: array, settings: { callTimeoutMs: 10000, maxFileBytes: 1 << 28, ...settings } },
+        "*",
+        [array.buffer],
+      );
     },
     { name, bytes, settings },
   );
@@ -131,7 +141,12 @@ export function posted(page: Page): Promise<WebviewToHost[]> {
  * Waits until the page has posted a message matching `predicate` (after the first `from`
  * messages), and returns it. The predicate runs here in Node: the page's CSP forbids eval.
  */
-export async function waitForPosted(page: Page, predicate: (m: WebviewToHost) => boolean, from = 0, timeoutMs = 30000): Promise<WebviewToHost> {
+export async function waitForPosted(
+  page: Page,
+  predicate: (m: WebviewToHost) => boolean,
+  from = 0,
+  timeoutMs = 30000,
+): Promise<WebviewToHost> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = (await posted(page)).slice(from).find(predicate);

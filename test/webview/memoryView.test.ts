@@ -85,11 +85,21 @@ async function goTo(page: Page, address: string): Promise<void> {
 }
 
 function inspectorValue(page: Page, type: string): Promise<string> {
-  return page.getByRole("table", { name: "Value inspector" }).getByRole("row").filter({ has: page.getByRole("rowheader", { name: type, exact: true }) }).getByRole("cell").innerText();
+  return page
+    .getByRole("table", { name: "Value inspector" })
+    .getByRole("row")
+    .filter({ has: page.getByRole("rowheader", { name: type, exact: true }) })
+    .getByRole("cell")
+    .innerText();
 }
 
 function cellAt(page: Page, offset: number) {
-  return page.locator(".mv-row", { has: page.locator(".mv-off", { hasText: new RegExp(`^${(offset - (offset % 16)).toString(16).padStart(8, "0")}$`) }) }).locator(".mv-b").nth(offset % 16);
+  return page
+    .locator(".mv-row", {
+      has: page.locator(".mv-off", { hasText: new RegExp(`^${(offset - (offset % 16)).toString(16).padStart(8, "0")}$`) }),
+    })
+    .locator(".mv-b")
+    .nth(offset % 16);
 }
 
 /** The tooltip a byte shows under the pointer. */
@@ -132,7 +142,8 @@ interface Rgba {
 /** Reads a computed CSS colour: `rgb()`/`rgba()` in 0…255, or `color(srgb …)` in 0…1, as Chromium writes them. */
 function parseColor(text: string): Rgba {
   const rgb = /^rgba?\(([\d.]+),\s*([\d.]+),\s*([\d.]+)(?:,\s*([\d.]+))?\)$/.exec(text);
-  if (rgb) return { r: Number(rgb[1]) / 255, g: Number(rgb[2]) / 255, b: Number(rgb[3]) / 255, a: rgb[4] === undefined ? 1 : Number(rgb[4]) };
+  if (rgb)
+    return { r: Number(rgb[1]) / 255, g: Number(rgb[2]) / 255, b: Number(rgb[3]) / 255, a: rgb[4] === undefined ? 1 : Number(rgb[4]) };
   const srgb = /^color\(srgb ([\d.e-]+) ([\d.e-]+) ([\d.e-]+)(?: \/ ([\d.e-]+))?\)$/.exec(text);
   if (srgb) return { r: Number(srgb[1]), g: Number(srgb[2]), b: Number(srgb[3]), a: srgb[4] === undefined ? 1 : Number(srgb[4]) };
   throw new Error(`not a colour this test reads: ${text}`);
@@ -151,7 +162,7 @@ function lab(c: Rgba): [number, number, number] {
   const x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047;
   const y = 0.2126 * r + 0.7152 * g + 0.0722 * b;
   const z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883;
-  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : (24389 / 27 * t + 16) / 116);
+  const f = (t: number) => (t > 216 / 24389 ? Math.cbrt(t) : ((24389 / 27) * t + 16) / 116);
   return [116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))];
 }
 
@@ -309,12 +320,18 @@ describe("webview: the memory view in Chromium", function () {
       assert.ok(!shown.some((r) => r.bytes.includes("··")), "every byte has arrived");
       return shown;
     });
-    assert.deepEqual(rows.at(-1)?.bytes, Array.from({ length: 16 }, (_, i) => hex2(fakeByte(0xfffffff0 + i))));
+    assert.deepEqual(
+      rows.at(-1)?.bytes,
+      Array.from({ length: 16 }, (_, i) => hex2(fakeByte(0xfffffff0 + i))),
+    );
     assert.deepEqual(rows.at(-1)?.bytes.slice(0, 8), ["f0", "ff", "ff", "ff", "f4", "ff", "ff", "ff"]);
     for (const [i, row] of rows.entries()) {
       const offset = 0xfffffff0 - (rows.length - 1 - i) * 16;
       assert.equal(row.offset, offset.toString(16).padStart(8, "0"));
-      assert.deepEqual(row.bytes, Array.from({ length: 16 }, (_, k) => hex2(fakeByte(offset + k))));
+      assert.deepEqual(
+        row.bytes,
+        Array.from({ length: 16 }, (_, k) => hex2(fakeByte(offset + k))),
+      );
     }
     assert.ok((await page.locator(".mv-row").count()) < 100);
     await selected(page, /Selected 0xfffffff0 \(4294967280\)/);
@@ -362,7 +379,9 @@ describe("webview: the memory view in Chromium", function () {
     assert.ok(movedTop > 0x90000000, `the drag moved the view to ${movedTop.toString(16)}`);
     assert.ok(dragged.length <= 60, `${dragged.length} reads for a 40-step drag`);
     assert.ok(dragged.every((r) => r.length <= 4096));
-    console.log(`      reads: ${nearby.length} while wheeling 6000 px, ${dragged.length} during a 40-step drag across ${((movedTop - 0x80000000) / GiB).toFixed(2)} GiB (each ≤ 4 KiB)`);
+    console.log(
+      `      reads: ${nearby.length} while wheeling 6000 px, ${dragged.length} during a 40-step drag across ${((movedTop - 0x80000000) / GiB).toFixed(2)} GiB (each ≤ 4 KiB)`,
+    );
   });
 
   it("scrolls with the wheel, the scrollbar track and the keyboard, moving the selection", async () => {
@@ -413,14 +432,17 @@ describe("webview: the memory view in Chromium", function () {
     await showLayout(page);
     await goTo(page, "0x100");
     const legend = await page.getByRole("list", { name: "Legend" }).innerText();
-    for (const kind of ["tag", "length", "payload", "terminator", "padding", "pointer", "nul", "allocation", "result"]) assert.match(legend, new RegExp(`${kind} \\(1\\)`));
+    for (const kind of ["tag", "length", "payload", "terminator", "padding", "pointer", "nul", "allocation", "result"])
+      assert.match(legend, new RegExp(`${kind} \\(1\\)`));
     assert.match(legend, /changed by the last call/);
     const tag = cellAt(page, 0x100);
     await eventually(async () => assert.match((await tag.getAttribute("class")) ?? "", /k-tag/));
     assert.match((await cellAt(page, 0x106).getAttribute("class")) ?? "", /k-payload/);
     assert.match((await cellAt(page, 0xf4).getAttribute("class")) ?? "", /k-allocation/);
     const colours = await page.evaluate(() =>
-      ["k-tag", "k-length", "k-payload", "k-pointer", "k-result"].map((k) => getComputedStyle(document.querySelector(`.mv-row .${k}`) as Element).backgroundColor),
+      ["k-tag", "k-length", "k-payload", "k-pointer", "k-result"].map(
+        (k) => getComputedStyle(document.querySelector(`.mv-row .${k}`) as Element).backgroundColor,
+      ),
     );
     assert.equal(new Set(colours).size, colours.length, `distinct colours: ${colours.join(", ")}`);
     const title = await tooltip(page, 0x106);
@@ -439,7 +461,11 @@ describe("webview: the memory view in Chromium", function () {
     const previous = page.getByRole("button", { name: "Previous change" });
     await next.click();
     await selected(page, /Selected 0x00000105 \(261\) and 4 more bytes/);
-    const style = await cellAt(page, 0x105).evaluate((cell) => ({ weight: getComputedStyle(cell).fontWeight, shadow: getComputedStyle(cell).boxShadow, className: cell.getAttribute("class") ?? "" }));
+    const style = await cellAt(page, 0x105).evaluate((cell) => ({
+      weight: getComputedStyle(cell).fontWeight,
+      shadow: getComputedStyle(cell).boxShadow,
+      className: cell.getAttribute("class") ?? "",
+    }));
     assert.match(style.className, /mv-changed/);
     assert.equal(style.weight, "700");
     const unchanged = await cellAt(page, 0x104).evaluate((cell) => getComputedStyle(cell).fontWeight);
@@ -477,7 +503,10 @@ describe("webview: the memory view in Chromium", function () {
     assert.equal(await inspectorValue(page, "i32"), "-16777217");
     assert.equal(await inspectorValue(page, "i64"), "-72057594037927937");
     assert.equal(await inspectorValue(page, "f32"), "-1.7014117e+38");
-    assert.match(await page.getByRole("table", { name: "Value inspector" }).locator("caption").innerText(), /0x00000200 \(512\), big endian/);
+    assert.match(
+      await page.getByRole("table", { name: "Value inspector" }).locator("caption").innerText(),
+      /0x00000200 \(512\), big endian/,
+    );
 
     await goTo(page, `0x${known.f32BigEndian.toString(16)}`);
     await eventually(async () => assert.equal(await inspectorValue(page, "f32"), "1.5"));
@@ -601,23 +630,36 @@ describe("webview: the memory view in Chromium", function () {
       await showLayout(page);
       await page.evaluate((all) => {
         const hooks = (window as unknown as PageWindow).__memoryPage;
-        hooks.showMap(all.filter((r) => r.kind !== "result"), all.filter((r) => r.kind === "result"));
+        hooks.showMap(
+          all.filter((r) => r.kind !== "result"),
+          all.filter((r) => r.kind === "result"),
+        );
         hooks.view.reveal(0xf0);
         (document.activeElement as HTMLElement | null)?.blur();
       }, regions);
       const kinds = [...new Set(regions.map((r) => r.kind))];
       // The view paints in animation frames: wait until every kind has bytes on screen.
       await eventually(async () => {
-        for (const kind of kinds) assert.ok((await page.locator(`.mv-row:not([hidden]) .mv-b.k-${kind}:not(.mv-sel)`).count()) > 0, `bytes of kind ${kind} are shown`);
+        for (const kind of kinds)
+          assert.ok(
+            (await page.locator(`.mv-row:not([hidden]) .mv-b.k-${kind}:not(.mv-sel)`).count()) > 0,
+            `bytes of kind ${kind} are shown`,
+          );
       });
       // Selectors for each kind: the memory map's swatch, the memory view's legend swatch, and a byte on screen.
-      const selectors = kinds.map((kind) => [`.memory-map .swatch-${kind}`, `.mv-legend .mv-swatch.k-${kind}`, `.mv-row:not([hidden]) .mv-b.k-${kind}:not(.mv-sel)`]);
+      const selectors = kinds.map((kind) => [
+        `.memory-map .swatch-${kind}`,
+        `.mv-legend .mv-swatch.k-${kind}`,
+        `.mv-row:not([hidden]) .mv-b.k-${kind}:not(.mv-sel)`,
+      ]);
       const computed = await page.evaluate(
         (selectors) =>
           selectors.map((group) =>
             group.map((selector) => {
               const element = document.querySelector(selector);
-              return element === null ? { color: `missing: ${selector}`, image: "" } : { color: getComputedStyle(element).backgroundColor, image: getComputedStyle(element).backgroundImage };
+              return element === null
+                ? { color: `missing: ${selector}`, image: "" }
+                : { color: getComputedStyle(element).backgroundColor, image: getComputedStyle(element).backgroundImage };
             }),
           ),
         selectors,
@@ -637,7 +679,10 @@ describe("webview: the memory view in Chromium", function () {
       assert.deepEqual(differing, [], "each kind looks the same in the memory map's swatch, the memory view's legend and its bytes");
       // Kinds differ by colour, or by pattern (padding is striped); each differs from no region at all.
       const background = parseColor(looks.background);
-      const seen = [{ kind: "no region", color: background, pattern: "none" }, ...looks.kinds.map((k) => ({ kind: k.kind, color: over(parseColor(k.byte.color), background), pattern: k.byte.image }))];
+      const seen = [
+        { kind: "no region", color: background, pattern: "none" },
+        ...looks.kinds.map((k) => ({ kind: k.kind, color: over(parseColor(k.byte.color), background), pattern: k.byte.image })),
+      ];
       let closest = { distance: Infinity, pair: "" };
       for (let i = 0; i < seen.length; i++) {
         for (let j = i + 1; j < seen.length; j++) {

@@ -54,7 +54,7 @@ const dark: Record<string, string> = {
   "scrollbarSlider-background": "rgba(121, 121, 121, 0.4)",
   "scrollbarSlider-hoverBackground": "rgba(100, 100, 100, 0.7)",
   "scrollbarSlider-activeBackground": "rgba(191, 191, 191, 0.4)",
-  "disabledForeground": "rgba(204, 204, 204, 0.5)",
+  disabledForeground: "rgba(204, 204, 204, 0.5)",
 };
 
 const light: Record<string, string> = {
@@ -96,7 +96,7 @@ const light: Record<string, string> = {
   "scrollbarSlider-background": "rgba(100, 100, 100, 0.4)",
   "scrollbarSlider-hoverBackground": "rgba(100, 100, 100, 0.7)",
   "scrollbarSlider-activeBackground": "rgba(0, 0, 0, 0.6)",
-  "disabledForeground": "rgba(97, 97, 97, 0.5)",
+  disabledForeground: "rgba(97, 97, 97, 0.5)",
 };
 
 /**
@@ -139,7 +139,7 @@ const highContrast: Record<string, string> = {
   "editor-selectionForeground": "#000000",
   "editorLineNumber-foreground": "#ffffff",
   "editorCursor-foreground": "#ffffff",
-  "disabledForeground": "#a5a5a5",
+  disabledForeground: "#a5a5a5",
 };
 
 /** The themes the harness can show. */
@@ -153,5 +153,7 @@ export function themeClass(theme: Theme): string {
 /** A stylesheet declaring the theme's variables on `:root`, as VS Code does on the webview's html element. */
 export function themeCss(theme: Theme): string {
   const vars = theme === "dark" ? dark : theme === "light" ? light : highContrast;
-  return `:root {\n${Object.entries(vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join("\n")}\n}\n`;
+  return `:root {\n${Object.entries(vars)
+    .map(([k, v]) => `  --vscode-${k}: ${v};`)
+    .join("\n")}\n}\n`;
 }

@@ -43,7 +43,8 @@ export interface Block {
 }
 
 /** Why a block could not be read; the view words it for the user. */
-export type ReadError = { kind: "wrongAddress"; offset: number; answeredOffset: number } | { kind: "failed"; offset: number; message: string };
+export type ReadError =
+  { kind: "wrongAddress"; offset: number; answeredOffset: number } | { kind: "failed"; offset: number; message: string };
 
 /** What the cache tells its owner. */
 export interface BlockCacheEvents {
@@ -143,7 +144,12 @@ export class BlockCache {
     let at = 0;
     do {
       const offset = win.offset + at;
-      this.blocks.set(offset / blockBytes, { offset, bytes: win.bytes.subarray(at, at + blockBytes), generation: this.generation, memoryBytes: win.memoryBytes });
+      this.blocks.set(offset / blockBytes, {
+        offset,
+        bytes: win.bytes.subarray(at, at + blockBytes),
+        generation: this.generation,
+        memoryBytes: win.memoryBytes,
+      });
       at += blockBytes;
     } while (at < win.bytes.length);
     this.evict();

@@ -15,7 +15,14 @@ import {
 } from "../../src/core/abi/allocator";
 import { proposeConvention, type ConventionProposal } from "../../src/core/abi/convention";
 import { parseScalar, type Parsed } from "../../src/core/abi/numbers";
-import { DEFAULT_TAGGED_OPTIONS, encodeTagged, parseTaggedArg, type TaggedArg, type TaggedOptions, type TaggedType } from "../../src/core/abi/tagged";
+import {
+  DEFAULT_TAGGED_OPTIONS,
+  encodeTagged,
+  parseTaggedArg,
+  type TaggedArg,
+  type TaggedOptions,
+  type TaggedType,
+} from "../../src/core/abi/tagged";
 import type { Region } from "../../src/core/layout";
 import type { ConventionCall } from "../../src/core/protocol";
 import type { ExportedFunction, ModuleInfo } from "../../src/core/wasm/types";
@@ -54,7 +61,9 @@ export function proposedChoice(proposal: ConventionProposal): ExportChoice {
       return { convention: "allocator", plan: proposal.plan, keepAllocations: false };
     case "plain":
       // A plan that reads its result from memory (a returned C string) needs the allocator form.
-      return proposal.plan.result.kind === "plain" ? { convention: "plain" } : { convention: "allocator", plan: proposal.plan, keepAllocations: false };
+      return proposal.plan.result.kind === "plain"
+        ? { convention: "plain" }
+        : { convention: "allocator", plan: proposal.plan, keepAllocations: false };
   }
 }
 
@@ -63,7 +72,11 @@ export function choiceFor(convention: ExportChoice["convention"], fn: ExportedFu
   if (convention === "tagged") return { convention, rows: [{ type: "Int32", text: "" }], options: { ...DEFAULT_TAGGED_OPTIONS } };
   if (convention === "allocator") {
     const proposal = proposeConvention(fn, module);
-    return { convention, plan: proposal.convention === "allocator" || proposal.convention === "cstring" ? proposal.plan : plainPlan(fn), keepAllocations: false };
+    return {
+      convention,
+      plan: proposal.convention === "allocator" || proposal.convention === "cstring" ? proposal.plan : plainPlan(fn),
+      keepAllocations: false,
+    };
   }
   return { convention };
 }
@@ -82,7 +95,9 @@ export function parseFields(fn: ExportedFunction, choice: ExportChoice, texts: s
   switch (choice.convention) {
     case "plain":
       return fn.type.params.map((type, i) =>
-        type === "i32" || type === "i64" || type === "f32" || type === "f64" ? parseScalar(type, texts[i] ?? "") : { ok: false, reason: `Parameters of type ${type} cannot be entered.` },
+        type === "i32" || type === "i64" || type === "f32" || type === "f64"
+          ? parseScalar(type, texts[i] ?? "")
+          : { ok: false, reason: `Parameters of type ${type} cannot be entered.` },
       );
     case "allocator":
       return choice.plan.slots.map((slot, i) => parseSlotArgument(slot, texts[i] ?? ""));
@@ -98,7 +113,11 @@ export function fieldTexts(choice: ExportChoice, texts: string[], count: number)
 
 /** How many fields the form has. */
 export function fieldCount(fn: ExportedFunction, choice: ExportChoice): number {
-  return choice.convention === "plain" ? fn.type.params.length : choice.convention === "allocator" ? choice.plan.slots.length : choice.rows.length;
+  return choice.convention === "plain"
+    ? fn.type.params.length
+    : choice.convention === "allocator"
+      ? choice.plan.slots.length
+      : choice.rows.length;
 }
 
 /** Builds the call, or says what is wrong with which field. */
@@ -112,7 +131,11 @@ export function buildCall(fn: ExportedFunction, choice: ExportChoice, texts: str
     case "plain":
       return { ok: true, call: { convention: "plain", args: values as never }, argTexts };
     case "allocator":
-      return { ok: true, call: { convention: "allocator", plan: choice.plan, values: values as SlotValue[], keepAllocations: choice.keepAllocations }, argTexts };
+      return {
+        ok: true,
+        call: { convention: "allocator", plan: choice.plan, values: values as SlotValue[], keepAllocations: choice.keepAllocations },
+        argTexts,
+      };
     case "tagged":
       return { ok: true, call: { convention: "tagged", args: values as TaggedArg[], options: choice.options }, argTexts };
   }
@@ -128,7 +151,11 @@ export interface PreviewRow {
 }
 
 /** The layout a call would write, or why it cannot be shown yet. */
-export function previewLayout(fn: ExportedFunction, choice: ExportChoice, texts: string[]): { ok: true; rows: PreviewRow[]; regions: Region[] } | { ok: false; reason: string } {
+export function previewLayout(
+  fn: ExportedFunction,
+  choice: ExportChoice,
+  texts: string[],
+): { ok: true; rows: PreviewRow[]; regions: Region[] } | { ok: false; reason: string } {
   const built = buildCall(fn, choice, texts);
   if (!built.ok) return { ok: false, reason: "Fill in every argument to see where it will be written." };
   const call = built.call;
@@ -138,7 +165,12 @@ export function previewLayout(fn: ExportedFunction, choice: ExportChoice, texts:
     return {
       ok: true,
       regions: encoded.regions,
-      rows: encoded.regions.map((r) => ({ where: `0x${r.offset.toString(16).padStart(4, "0")}`, size: r.size, label: r.label, value: r.value })),
+      rows: encoded.regions.map((r) => ({
+        where: `0x${r.offset.toString(16).padStart(4, "0")}`,
+        size: r.size,
+        label: r.label,
+        value: r.value,
+      })),
     };
   }
   if (call.convention === "allocator") {
@@ -154,13 +186,21 @@ export function previewLayout(fn: ExportedFunction, choice: ExportChoice, texts:
 }
 
 /** Applies a slot change to an allocator choice; the reason when the change is not possible. */
-export function withSlot(choice: ExportChoice, slotIndex: number, kind: string): { ok: true; choice: ExportChoice } | { ok: false; reason: string } {
+export function withSlot(
+  choice: ExportChoice,
+  slotIndex: number,
+  kind: string,
+): { ok: true; choice: ExportChoice } | { ok: false; reason: string } {
   if (choice.convention !== "allocator") return { ok: false, reason: "Only the allocator convention has slots." };
   const [head, holds] = kind.split(":");
   const edit = changeSlot(
     choice.plan,
     slotIndex,
-    head === "pointerLength" ? { kind: "pointerLength", holds: holds as never } : head === "cstring" ? { kind: "cstring" } : { kind: "scalar" },
+    head === "pointerLength"
+      ? { kind: "pointerLength", holds: holds as never }
+      : head === "cstring"
+        ? { kind: "cstring" }
+        : { kind: "scalar" },
   );
   return edit.ok ? { ok: true, choice: { ...choice, plan: edit.plan } } : { ok: false, reason: edit.reason };
 }
@@ -175,10 +215,22 @@ export function resultReadings(fn: ExportedFunction): [ResultReading["kind"], st
 }
 
 /** Applies a result reading to an allocator choice; the reason when `fn`'s results cannot be read that way. */
-export function withResultReading(choice: ExportChoice, fn: ExportedFunction, kind: string): { ok: true; choice: ExportChoice } | { ok: false; reason: string } {
+export function withResultReading(
+  choice: ExportChoice,
+  fn: ExportedFunction,
+  kind: string,
+): { ok: true; choice: ExportChoice } | { ok: false; reason: string } {
   if (choice.convention !== "allocator") return { ok: false, reason: "Only the allocator convention reads results from memory." };
-  if (!resultReadings(fn).some(([offered]) => offered === kind)) return { ok: false, reason: `${fn.name}'s results cannot be read ${kind === "cstring" ? "as a C string" : kind === "pointerLength" ? "as pointer + length" : `as "${kind}"`}.` };
+  if (!resultReadings(fn).some(([offered]) => offered === kind))
+    return {
+      ok: false,
+      reason: `${fn.name}'s results cannot be read ${kind === "cstring" ? "as a C string" : kind === "pointerLength" ? "as pointer + length" : `as "${kind}"`}.`,
+    };
   const result: ResultReading =
-    kind === "cstring" ? { kind: "cstring", maxBytes: DEFAULT_CSTRING_MAX_BYTES } : kind === "pointerLength" ? { kind: "pointerLength", holds: "string", lengthUnit: "bytes" } : { kind: "plain" };
+    kind === "cstring"
+      ? { kind: "cstring", maxBytes: DEFAULT_CSTRING_MAX_BYTES }
+      : kind === "pointerLength"
+        ? { kind: "pointerLength", holds: "string", lengthUnit: "bytes" }
+        : { kind: "plain" };
   return { ok: true, choice: { ...choice, plan: { ...choice.plan, result } } };
 }

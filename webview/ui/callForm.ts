@@ -7,10 +7,29 @@ import { ELEMENT_KINDS } from "../../src/core/abi/values";
 import type { PlanSlot } from "../../src/core/abi/allocator";
 import { TAGS, type TaggedType } from "../../src/core/abi/tagged";
 import type { ExportedFunction } from "../../src/core/wasm/types";
-import { conventionLabels, fieldCount, parseFields, previewLayout, resultReadings, type ExportChoice, type FieldProblem } from "./callBuilder";
+import {
+  conventionLabels,
+  fieldCount,
+  parseFields,
+  previewLayout,
+  resultReadings,
+  type ExportChoice,
+  type FieldProblem,
+} from "./callBuilder";
 import { h, icon } from "./dom";
 import { signatureText } from "./format";
-import { choiceOf, hasReachableMemory, inputsFor, isCallable, isEntryPoint, moduleOf, proposalFor, selectedFunction, type FormEvent, type State } from "./state";
+import {
+  choiceOf,
+  hasReachableMemory,
+  inputsFor,
+  isCallable,
+  isEntryPoint,
+  moduleOf,
+  proposalFor,
+  selectedFunction,
+  type FormEvent,
+  type State,
+} from "./state";
 
 /** What the form asks the page to do. */
 export interface FormActions {
@@ -24,7 +43,12 @@ export interface FormActions {
   declineCall(): void;
 }
 
-const placeholders: Record<string, string> = { i32: "e.g. 42, -1, 0xff", i64: "e.g. 9007199254740993", f32: "e.g. 0.1, NaN, -0", f64: "e.g. 3.14, Infinity, -0" };
+const placeholders: Record<string, string> = {
+  i32: "e.g. 42, -1, 0xff",
+  i64: "e.g. 9007199254740993",
+  f32: "e.g. 0.1, NaN, -0",
+  f64: "e.g. 3.14, Infinity, -0",
+};
 const taggedTypes = Object.keys(TAGS) as TaggedType[];
 
 function option(value: string, label: string, isSelected: boolean): HTMLOptionElement {
@@ -86,7 +110,11 @@ export class CallForm {
     const fn = selectedFunction(state);
     const choice = fn ? choiceOf(state, fn) : undefined;
     // The shape is everything but the typed texts: rebuilding on a keystroke would lose focus.
-    const shape = JSON.stringify([fn?.name, choice?.convention === "tagged" ? { ...choice, rows: choice.rows.map((r) => r.type) } : choice, state.isWatchingAllMemory]);
+    const shape = JSON.stringify([
+      fn?.name,
+      choice?.convention === "tagged" ? { ...choice, rows: choice.rows.map((r) => r.type) } : choice,
+      state.isWatchingAllMemory,
+    ]);
     if (isNewLoad || shape !== this.shape) {
       this.shape = shape;
       this.render(state);
@@ -110,12 +138,21 @@ export class CallForm {
     const proposal = proposalFor(state, fn);
     const conventionSelect = h("select", {
       id: "convention",
-      onChange: (event: Event) => this.actions.dispatch({ type: "setConvention", exportName: fn.name, convention: (event.target as HTMLSelectElement).value as ExportChoice["convention"] }),
+      onChange: (event: Event) =>
+        this.actions.dispatch({
+          type: "setConvention",
+          exportName: fn.name,
+          convention: (event.target as HTMLSelectElement).value as ExportChoice["convention"],
+        }),
     });
     // Conventions that pass values through memory need one the explorer can reach.
     const hasMemory = hasReachableMemory(state);
     for (const [value, label] of Object.entries(conventionLabels)) {
-      const item = option(value, value === "plain" || hasMemory ? label : `${label} — unavailable: the module has no memory the explorer can reach`, value === choice.convention);
+      const item = option(
+        value,
+        value === "plain" || hasMemory ? label : `${label} — unavailable: the module has no memory the explorer can reach`,
+        value === choice.convention,
+      );
       item.disabled = value !== "plain" && !hasMemory;
       conventionSelect.append(item);
     }
@@ -123,14 +160,36 @@ export class CallForm {
     const suggestion = proposal ? `Suggested: ${suggested === "allocator" ? "module allocator" : suggested}. ${proposal.reason}` : "";
     const useSuggestion =
       suggested && suggested !== choice.convention && suggested !== "plain" && hasMemory
-        ? h("button", { type: "button", className: "secondary", onClick: () => this.actions.dispatch({ type: "setConvention", exportName: fn.name, convention: suggested }) }, "Use the suggestion")
+        ? h(
+            "button",
+            {
+              type: "button",
+              className: "secondary",
+              onClick: () => this.actions.dispatch({ type: "setConvention", exportName: fn.name, convention: suggested }),
+            },
+            "Use the suggestion",
+          )
         : undefined;
 
     const texts = inputsFor(state, fn);
     const fieldNodes = this.fieldNodes(fn, choice, texts);
-    this.callButton = h("button", { type: "submit", className: "primary", "aria-label": "Call", disabled: !isCallable(state) }, icon("play"), " Call");
-    this.cancelButton = h("button", { type: "button", className: "secondary", "aria-label": "Cancel", hidden: true, onClick: () => this.actions.cancel() }, icon("debug-stop"), " Cancel");
-    const watchAll = h("input", { type: "checkbox", id: "watch-all", onChange: (e: Event) => this.actions.dispatch({ type: "watchAllMemory", isOn: (e.target as HTMLInputElement).checked }) });
+    this.callButton = h(
+      "button",
+      { type: "submit", className: "primary", "aria-label": "Call", disabled: !isCallable(state) },
+      icon("play"),
+      " Call",
+    );
+    this.cancelButton = h(
+      "button",
+      { type: "button", className: "secondary", "aria-label": "Cancel", hidden: true, onClick: () => this.actions.cancel() },
+      icon("debug-stop"),
+      " Cancel",
+    );
+    const watchAll = h("input", {
+      type: "checkbox",
+      id: "watch-all",
+      onChange: (e: Event) => this.actions.dispatch({ type: "watchAllMemory", isOn: (e.target as HTMLInputElement).checked }),
+    });
     watchAll.checked = state.isWatchingAllMemory;
 
     const form = h(
@@ -147,14 +206,31 @@ export class CallForm {
       suggestion ? h("p", { className: "muted suggestion" }, icon("lightbulb"), " ", suggestion, " ", useSuggestion) : undefined,
       ...fieldNodes,
       this.conventionOptions(fn, choice),
-      h("div", { className: "checkbox-row" }, watchAll, h("label", { for: "watch-all" }, "Compare all of memory (finds changes anywhere, costs a copy of memory per call)")),
-      choice.convention === "plain" ? undefined : h("details", { className: "section preview-section", open: true }, h("summary", {}, h("h3", {}, "Layout preview")), this.preview),
+      h(
+        "div",
+        { className: "checkbox-row" },
+        watchAll,
+        h("label", { for: "watch-all" }, "Compare all of memory (finds changes anywhere, costs a copy of memory per call)"),
+      ),
+      choice.convention === "plain"
+        ? undefined
+        : h("details", { className: "section preview-section", open: true }, h("summary", {}, h("h3", {}, "Layout preview")), this.preview),
       h("div", { className: "actions" }, this.callButton, this.cancelButton),
     );
     const entryNote = isEntryPoint(state, fn.name)
-      ? h("p", { className: "muted entry-note" }, icon("info"), " The reactor's entry point: it already ran when the module loaded. Calling it again re-runs the module's initialization, so the page asks first.")
+      ? h(
+          "p",
+          { className: "muted entry-note" },
+          icon("info"),
+          " The reactor's entry point: it already ran when the module loaded. Calling it again re-runs the module's initialization, so the page asks first.",
+        )
       : undefined;
-    this.element.replaceChildren(h("h2", {}, h("code", {}, fn.name), " ", h("span", { className: "signature" }, signatureText(fn))), entryNote ?? "", form, this.confirmation);
+    this.element.replaceChildren(
+      h("h2", {}, h("code", {}, fn.name), " ", h("span", { className: "signature" }, signatureText(fn))),
+      entryNote ?? "",
+      form,
+      this.confirmation,
+    );
     this.refresh(state);
   }
 
@@ -169,7 +245,8 @@ export class CallForm {
         autocomplete: "off",
         placeholder,
         "aria-describedby": `${id}-hint`,
-        onInput: (event: Event) => this.actions.dispatch({ type: "edit", exportName: fn.name, index: i, text: (event.target as HTMLInputElement).value }),
+        onInput: (event: Event) =>
+          this.actions.dispatch({ type: "edit", exportName: fn.name, index: i, text: (event.target as HTMLInputElement).value }),
       });
       input.value = texts[i] ?? "";
       const hint = h("div", { className: "hint", id: `${id}-hint` });
@@ -179,17 +256,23 @@ export class CallForm {
     switch (choice.convention) {
       case "plain":
         if (fn.type.params.length === 0) return [h("p", { className: "muted" }, "This export takes no parameters.")];
-        return fn.type.params.map((type, i) => field(i, fn.paramNames[i] ?? `p${i}`, h("span", { className: "type" }, type), placeholders[type] ?? ""));
+        return fn.type.params.map((type, i) =>
+          field(i, fn.paramNames[i] ?? `p${i}`, h("span", { className: "type" }, type), placeholders[type] ?? ""),
+        );
       case "allocator":
         if (choice.plan.slots.length === 0) return [h("p", { className: "muted" }, "This export takes no parameters.")];
         return choice.plan.slots.map((slot, i) => {
           const select = h("select", {
             className: "slot-kind",
             "aria-label": `${slot.name}: passed as`,
-            onChange: (event: Event) => this.actions.dispatch({ type: "setSlotKind", exportName: fn.name, slot: i, kind: (event.target as HTMLSelectElement).value }),
+            onChange: (event: Event) =>
+              this.actions.dispatch({ type: "setSlotKind", exportName: fn.name, slot: i, kind: (event.target as HTMLSelectElement).value }),
           });
           for (const [value, label] of slotKinds(slot, fn)) select.append(option(value, label, value === slotKindValue(slot)));
-          const params = slot.kind === "pointerLength" ? `params ${slot.ptrParam}, ${slot.lenParam} (${slot.name}, ${slot.lenName})` : `param ${slot.param}`;
+          const params =
+            slot.kind === "pointerLength"
+              ? `params ${slot.ptrParam}, ${slot.lenParam} (${slot.name}, ${slot.lenName})`
+              : `param ${slot.param}`;
           return field(i, slot.name, select, slotPlaceholder(slot), h("span", { className: "muted slot-params" }, params));
         });
       case "tagged":
@@ -198,15 +281,33 @@ export class CallForm {
             const select = h("select", {
               className: "slot-kind",
               "aria-label": `Argument ${i + 1} type`,
-              onChange: (event: Event) => this.actions.dispatch({ type: "setTaggedType", exportName: fn.name, row: i, taggedType: (event.target as HTMLSelectElement).value as TaggedType }),
+              onChange: (event: Event) =>
+                this.actions.dispatch({
+                  type: "setTaggedType",
+                  exportName: fn.name,
+                  row: i,
+                  taggedType: (event.target as HTMLSelectElement).value as TaggedType,
+                }),
             });
-            for (const type of taggedTypes) select.append(option(type, `${type} (tag 0x${TAGS[type].toString(16).padStart(2, "0")})`, type === row.type));
+            for (const type of taggedTypes)
+              select.append(option(type, `${type} (tag 0x${TAGS[type].toString(16).padStart(2, "0")})`, type === row.type));
             const remove = h(
               "button",
-              { type: "button", className: "icon-button", "aria-label": `Remove argument ${i + 1}`, onClick: () => this.actions.dispatch({ type: "removeTaggedRow", exportName: fn.name, row: i }) },
+              {
+                type: "button",
+                className: "icon-button",
+                "aria-label": `Remove argument ${i + 1}`,
+                onClick: () => this.actions.dispatch({ type: "removeTaggedRow", exportName: fn.name, row: i }),
+              },
               icon("close"),
             );
-            return field(i, `Argument ${i + 1}`, select, row.type.endsWith("Array") ? "e.g. [1, -2, 0x10]" : row.type === "string" ? "text" : "e.g. 42", remove);
+            return field(
+              i,
+              `Argument ${i + 1}`,
+              select,
+              row.type.endsWith("Array") ? "e.g. [1, -2, 0x10]" : row.type === "string" ? "text" : "e.g. 42",
+              remove,
+            );
           }),
           h(
             "button",
@@ -222,16 +323,30 @@ export class CallForm {
     if (choice.convention === "tagged") {
       const start = h("input", { id: "tagged-start", type: "number", min: "0", className: "small" });
       start.value = String(choice.options.startOffset);
-      start.addEventListener("change", () => this.actions.dispatch({ type: "setTaggedOption", exportName: fn.name, option: "startOffset", value: Number(start.value) }));
+      start.addEventListener("change", () =>
+        this.actions.dispatch({ type: "setTaggedOption", exportName: fn.name, option: "startOffset", value: Number(start.value) }),
+      );
       const width = h("select", {
         id: "tagged-width",
-        onChange: (e: Event) => this.actions.dispatch({ type: "setTaggedOption", exportName: fn.name, option: "tagWidth", value: Number((e.target as HTMLSelectElement).value) === 4 ? 4 : 1 }),
+        onChange: (e: Event) =>
+          this.actions.dispatch({
+            type: "setTaggedOption",
+            exportName: fn.name,
+            option: "tagWidth",
+            value: Number((e.target as HTMLSelectElement).value) === 4 ? 4 : 1,
+          }),
       });
       width.append(option("1", "1 byte (PR #335)", choice.options.tagWidth === 1), option("4", "4 bytes", choice.options.tagWidth === 4));
       const pad = h("input", {
         type: "checkbox",
         id: "tagged-pad",
-        onChange: (e: Event) => this.actions.dispatch({ type: "setTaggedOption", exportName: fn.name, option: "padStringsTo4", value: (e.target as HTMLInputElement).checked }),
+        onChange: (e: Event) =>
+          this.actions.dispatch({
+            type: "setTaggedOption",
+            exportName: fn.name,
+            option: "padStringsTo4",
+            value: (e.target as HTMLInputElement).checked,
+          }),
       });
       pad.checked = choice.options.padStringsTo4;
       return h(
@@ -248,13 +363,15 @@ export class CallForm {
     if (choice.convention === "allocator") {
       const reading = h("select", {
         id: "result-reading",
-        onChange: (e: Event) => this.actions.dispatch({ type: "setResultReading", exportName: fn.name, reading: (e.target as HTMLSelectElement).value }),
+        onChange: (e: Event) =>
+          this.actions.dispatch({ type: "setResultReading", exportName: fn.name, reading: (e.target as HTMLSelectElement).value }),
       });
       for (const [value, label] of resultReadings(fn)) reading.append(option(value, label, value === choice.plan.result.kind));
       const keep = h("input", {
         type: "checkbox",
         id: "keep-allocations",
-        onChange: (e: Event) => this.actions.dispatch({ type: "keepAllocations", exportName: fn.name, isOn: (e.target as HTMLInputElement).checked }),
+        onChange: (e: Event) =>
+          this.actions.dispatch({ type: "keepAllocations", exportName: fn.name, isOn: (e.target as HTMLInputElement).checked }),
       });
       keep.checked = choice.keepAllocations;
       return h(
@@ -263,7 +380,12 @@ export class CallForm {
         h("legend", {}, "Memory"),
         h("label", { for: "result-reading" }, "Read the result"),
         reading,
-        h("span", { className: "checkbox-row" }, keep, h("label", { for: "keep-allocations" }, "Keep the arguments' memory after the call (do not free)")),
+        h(
+          "span",
+          { className: "checkbox-row" },
+          keep,
+          h("label", { for: "keep-allocations" }, "Keep the arguments' memory after the call (do not free)"),
+        ),
       );
     }
     return undefined;
@@ -295,12 +417,25 @@ export class CallForm {
       return;
     }
     if (preview.rows.length === 0) {
-      this.preview.replaceChildren(h("p", { className: "muted" }, fieldCount(fn, choice) === 0 ? "Nothing is written to memory." : "Only numbers: nothing is written to memory."));
+      this.preview.replaceChildren(
+        h(
+          "p",
+          { className: "muted" },
+          fieldCount(fn, choice) === 0 ? "Nothing is written to memory." : "Only numbers: nothing is written to memory.",
+        ),
+      );
       return;
     }
-    const rows = preview.rows.map((r) => h("tr", {}, h("td", {}, h("code", {}, r.where)), h("td", {}, String(r.size)), h("td", {}, r.label), h("td", {}, r.value ?? "")));
+    const rows = preview.rows.map((r) =>
+      h("tr", {}, h("td", {}, h("code", {}, r.where)), h("td", {}, String(r.size)), h("td", {}, r.label), h("td", {}, r.value ?? "")),
+    );
     this.preview.replaceChildren(
-      h("table", { className: "preview-table" }, h("thead", {}, h("tr", {}, ...["where", "bytes", "what", "value"].map((t) => h("th", { scope: "col" }, t)))), h("tbody", {}, ...rows)),
+      h(
+        "table",
+        { className: "preview-table" },
+        h("thead", {}, h("tr", {}, ...["where", "bytes", "what", "value"].map((t) => h("th", { scope: "col" }, t)))),
+        h("tbody", {}, ...rows),
+      ),
     );
   }
 
@@ -341,7 +476,11 @@ export class CallForm {
       return;
     }
     const { exportName } = pending;
-    const keep = h("button", { type: "button", className: "secondary", onClick: () => this.actions.declineCall() }, "Keep the current state");
+    const keep = h(
+      "button",
+      { type: "button", className: "secondary", onClick: () => this.actions.declineCall() },
+      "Keep the current state",
+    );
     this.confirmation.replaceChildren(
       icon("warning"),
       h(
@@ -358,7 +497,12 @@ export class CallForm {
         h(
           "div",
           { className: "actions" },
-          h("button", { type: "button", className: "primary", onClick: () => this.actions.confirmCall(exportName) }, icon("debug-restart"), " Run again"),
+          h(
+            "button",
+            { type: "button", className: "primary", onClick: () => this.actions.confirmCall(exportName) },
+            icon("debug-restart"),
+            " Run again",
+          ),
           keep,
         ),
       ),

@@ -30,7 +30,12 @@ export interface EntryPointNote {
 export class ExportList {
   readonly element = h("nav", { className: "exports", "aria-label": "Exports" });
   private readonly heading = h("h2", {});
-  private readonly filter = h("input", { type: "search", placeholder: "Filter exports", "aria-label": "Filter exports", className: "filter" });
+  private readonly filter = h("input", {
+    type: "search",
+    placeholder: "Filter exports",
+    "aria-label": "Filter exports",
+    className: "filter",
+  });
   private readonly list = h("ul", { className: "export-list", role: "list" });
   private readonly scroller = h("div", { className: "export-scroller" }, this.list);
   private readonly empty = h("p", { className: "muted" });
@@ -102,7 +107,10 @@ export class ExportList {
     const query = this.filter.value.trim().toLowerCase();
     this.shown = query === "" ? this.functions : this.functions.filter((fn) => fn.name.toLowerCase().includes(query));
     const total = this.functions.length;
-    this.heading.replaceChildren("Exports ", h("span", { className: "count" }, this.shown.length === total ? String(total) : `${this.shown.length} of ${total}`));
+    this.heading.replaceChildren(
+      "Exports ",
+      h("span", { className: "count" }, this.shown.length === total ? String(total) : `${this.shown.length} of ${total}`),
+    );
     this.empty.textContent = total === 0 ? "No exported functions." : this.shown.length === 0 ? "No export matches the filter." : "";
     this.empty.hidden = this.shown.length > 0;
     this.scroller.hidden = this.shown.length === 0;
@@ -198,14 +206,22 @@ export class ExportList {
     if (index < 0 || this.rowPx === 0) return;
     const top = index * this.rowPx;
     if (top < this.scrollTop) this.scroller.scrollTop = this.scrollTop = top;
-    else if (top + this.rowPx > this.scrollTop + this.viewportPx) this.scroller.scrollTop = this.scrollTop = top + this.rowPx - this.viewportPx;
+    else if (top + this.rowPx > this.scrollTop + this.viewportPx)
+      this.scroller.scrollTop = this.scrollTop = top + this.rowPx - this.viewportPx;
   }
 
   private onKey(e: KeyboardEvent): void {
     const focused = e.target instanceof Element ? e.target.closest("li")?.dataset.name : undefined;
     const from = this.shown.findIndex((fn) => fn.name === focused);
     const page = this.rowPx > 0 ? Math.max(1, Math.floor(this.viewportPx / this.rowPx) - 1) : 10;
-    const moves: Record<string, number> = { ArrowDown: from + 1, ArrowUp: from - 1, PageDown: from + page, PageUp: from - page, Home: 0, End: this.shown.length - 1 };
+    const moves: Record<string, number> = {
+      ArrowDown: from + 1,
+      ArrowUp: from - 1,
+      PageDown: from + page,
+      PageUp: from - page,
+      Home: 0,
+      End: this.shown.length - 1,
+    };
     if (!(e.key in moves) || this.shown.length === 0) return;
     e.preventDefault();
     const to = Math.min(this.shown.length - 1, Math.max(0, moves[e.key] as number));

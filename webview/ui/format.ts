@@ -37,7 +37,11 @@ export const kindDescriptions: Record<BinaryKind, string> = {
 /** A value in every base a user may want, as one line: `-1 (unsigned 4294967295, 0xffffffff)`. */
 export function valueText(value: WasmValue): string {
   const f = formatValue(value);
-  const extras = [f.unsigned !== undefined && f.unsigned !== f.decimal ? `unsigned ${f.unsigned}` : "", f.hex ?? "", f.bits ? `bits ${f.bits}` : ""].filter(Boolean);
+  const extras = [
+    f.unsigned !== undefined && f.unsigned !== f.decimal ? `unsigned ${f.unsigned}` : "",
+    f.hex ?? "",
+    f.bits ? `bits ${f.bits}` : "",
+  ].filter(Boolean);
   return extras.length ? `${f.decimal} (${extras.join(", ")})` : f.decimal;
 }
 
@@ -49,7 +53,11 @@ export function durationText(ms: number): string {
 }
 
 /** One line for a call, as the history lists it. */
-export function recordSummary(record: { status: "done"; outcome: CallOutcome; argTexts: string[] } | { status: "failed"; exportName: string; argTexts: string[]; message: string }): string {
+export function recordSummary(
+  record:
+    | { status: "done"; outcome: CallOutcome; argTexts: string[] }
+    | { status: "failed"; exportName: string; argTexts: string[]; message: string },
+): string {
   const name = record.status === "done" ? record.outcome.exportName : record.exportName;
   const call = `${name}(${record.argTexts.join(", ")})`;
   if (record.status === "failed") return `${call} — ${record.message}`;

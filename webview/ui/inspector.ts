@@ -105,7 +105,11 @@ function stringAt(input: InspectedBytes, left: number): InspectedValue {
   // Lossy on purpose: memory is not text, and invalid bytes show as U+FFFD rather than an error.
   const text = new TextDecoder("utf-8", { fatal: false }).decode(input.bytes.subarray(0, end));
   const why =
-    nul >= 0 ? `NUL at ${hex8(input.offset + nul)}` : limit < inspectedBytes ? "stops at the end of memory" : `no NUL within ${inspectedBytes} bytes`;
+    nul >= 0
+      ? `NUL at ${hex8(input.offset + nul)}`
+      : limit < inspectedBytes
+        ? "stops at the end of memory"
+        : `no NUL within ${inspectedBytes} bytes`;
   return { type: "UTF-8", status: "ok", text: `${JSON.stringify(text)} (${plural(end, "byte")}, ${why})` };
 }
 
@@ -138,11 +142,27 @@ export class Inspector {
       return h(
         "span",
         { className: "mv-radio" },
-        h("input", { type: "radio", id, name: `${idPrefix}-order`, value, checked: value === "little", onchange: () => this.setLittleEndian(value === "little") }),
+        h("input", {
+          type: "radio",
+          id,
+          name: `${idPrefix}-order`,
+          value,
+          checked: value === "little",
+          onchange: () => this.setLittleEndian(value === "little"),
+        }),
         h("label", { for: id }, label),
       );
     };
-    this.follow = h("button", { type: "button", className: "secondary mv-follow", disabled: true, onclick: () => this.target !== undefined && onFollow(this.target) }, "Follow pointer");
+    this.follow = h(
+      "button",
+      {
+        type: "button",
+        className: "secondary mv-follow",
+        disabled: true,
+        onclick: () => this.target !== undefined && onFollow(this.target),
+      },
+      "Follow pointer",
+    );
     for (const type of ["i8", "u8", "i16", "u16", "i32", "u32", "i64", "u64", "f32", "f64", "pointer", "UTF-8"]) {
       const cell = h("td", {});
       this.cells.set(type, cell);
@@ -153,7 +173,13 @@ export class Inspector {
       { className: "mv-inspector", "aria-labelledby": `${idPrefix}-inspector-title` },
       h("h3", { id: `${idPrefix}-inspector-title` }, "Value inspector"),
       h("fieldset", { className: "mv-order" }, h("legend", {}, "Byte order"), order("little", "Little endian"), order("big", "Big endian")),
-      h("table", { "aria-label": "Value inspector" }, this.caption, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Type"), h("th", { scope: "col" }, "Value"))), this.body),
+      h(
+        "table",
+        { "aria-label": "Value inspector" },
+        this.caption,
+        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Type"), h("th", { scope: "col" }, "Value"))),
+        this.body,
+      ),
       h("div", { className: "mv-follow-row" }, this.follow),
     );
     this.update(undefined);
@@ -162,7 +188,13 @@ export class Inspector {
   /** Shows the values at an offset, or a hint when nothing is selected. */
   update(input: InspectedBytes | undefined): void {
     // The view calls this in every frame it paints; unchanged text is left alone so nothing is laid out again.
-    const isSame = input === this.last || (input !== undefined && this.last !== undefined && input.offset === this.last.offset && sameBytes(input.bytes, this.last.bytes) && input.memoryBytes === this.last.memoryBytes);
+    const isSame =
+      input === this.last ||
+      (input !== undefined &&
+        this.last !== undefined &&
+        input.offset === this.last.offset &&
+        sameBytes(input.bytes, this.last.bytes) &&
+        input.memoryBytes === this.last.memoryBytes);
     if (isSame && this.isRendered) return;
     this.last = input;
     this.isRendered = true;

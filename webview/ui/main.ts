@@ -3,9 +3,28 @@
  * view. Every host message is validated before it is acted on.
  */
 import { buildCall, fieldCount } from "./callBuilder";
-import { defaultSettings, parseHostMessage, type CallOutcome, type LoadReport, type Settings, type WebviewToHost } from "../../src/core/protocol";
+import {
+  defaultSettings,
+  parseHostMessage,
+  type CallOutcome,
+  type LoadReport,
+  type Settings,
+  type WebviewToHost,
+} from "../../src/core/protocol";
 import { blobWorkerFactory, ReactorClient } from "./reactorClient";
-import { choiceOf, initialState, inputsFor, isEntryPoint, reduce, sanitizeSaved, savedState, selectedFunction, unansweredHostCall, whyNotCallable, type Event } from "./state";
+import {
+  choiceOf,
+  initialState,
+  inputsFor,
+  isEntryPoint,
+  reduce,
+  sanitizeSaved,
+  savedState,
+  selectedFunction,
+  unansweredHostCall,
+  whyNotCallable,
+  type Event,
+} from "./state";
 import { resultTexts, View } from "./view";
 
 /** The worker's bundled source, inlined by the build (scripts/build.mjs). */
@@ -37,7 +56,8 @@ const view = new View(
     confirmCall: (exportName) => {
       const pending = state.confirming;
       dispatch({ type: "confirmCall", exportName });
-      if (pending?.exportName === exportName && state.confirming === undefined) void callSelected({ isFromHost: pending.isFromHost, isConfirmed: true });
+      if (pending?.exportName === exportName && state.confirming === undefined)
+        void callSelected({ isFromHost: pending.isFromHost, isConfirmed: true });
     },
     declineCall: () => dispatch({ type: "declineCall" }),
     copy: (text) => vscode.postMessage({ type: "copy", text }),
@@ -52,8 +72,12 @@ function dispatch(event: Event): void {
   view.update(prev, state);
   const unanswered = unansweredHostCall(prev, state, event);
   if (unanswered) {
-    const why = event.type === "declineCall" ? "the user chose to keep the current state" : "the request was dropped before the user answered";
-    postCall(unanswered.exportName, [], undefined, { outcome: "invalid", message: `${unanswered.exportName} was not run again: ${why}. It already ran when the module loaded.` });
+    const why =
+      event.type === "declineCall" ? "the user chose to keep the current state" : "the request was dropped before the user answered";
+    postCall(unanswered.exportName, [], undefined, {
+      outcome: "invalid",
+      message: `${unanswered.exportName} was not run again: ${why}. It already ran when the module loaded.`,
+    });
   }
   if (
     prev.selected !== state.selected ||
@@ -101,16 +125,37 @@ async function open(fileName: string, bytes: Uint8Array, saved: unknown): Promis
   }
 }
 
-function postCall(exportName: string, argTexts: string[], outcome: CallOutcome | undefined, failure?: { outcome: "invalid" | "failed"; message: string }): void {
+function postCall(
+  exportName: string,
+  argTexts: string[],
+  outcome: CallOutcome | undefined,
+  failure?: { outcome: "invalid" | "failed"; message: string },
+): void {
   vscode.postMessage({
     type: "didCall",
     exportName,
     args: argTexts,
-    outcome: failure?.outcome ?? (outcome?.status === "returned" ? "returned" : outcome?.status === "exited" ? "exited" : outcome?.status === "refused" ? "invalid" : "trapped"),
+    outcome:
+      failure?.outcome ??
+      (outcome?.status === "returned"
+        ? "returned"
+        : outcome?.status === "exited"
+          ? "exited"
+          : outcome?.status === "refused"
+            ? "invalid"
+            : "trapped"),
     results: outcome ? resultTexts(outcome) : [],
     stdout: outcome?.stdout ?? "",
     stderr: outcome?.stderr ?? "",
-    message: failure?.message ?? (outcome?.status === "trapped" ? outcome.trap.description : outcome?.status === "exited" ? `exit code ${outcome.exitCode}` : outcome?.status === "refused" ? outcome.message : undefined),
+    message:
+      failure?.message ??
+      (outcome?.status === "trapped"
+        ? outcome.trap.description
+        : outcome?.status === "exited"
+          ? `exit code ${outcome.exitCode}`
+          : outcome?.status === "refused"
+            ? outcome.message
+            : undefined),
     durationMs: outcome?.durationMs ?? 0,
   });
 }
@@ -130,14 +175,20 @@ async function callSelected({ isFromHost, isConfirmed }: { isFromHost: boolean; 
   }
   if (state.running || client.isCalling) {
     // Calls never interleave: one reactor, one call at a time.
-    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: `${state.running?.exportName ?? "Another export"} is still running; wait for it or cancel it.` });
+    postCall(fn.name, argTexts, undefined, {
+      outcome: "invalid",
+      message: `${state.running?.exportName ?? "Another export"} is still running; wait for it or cancel it.`,
+    });
     return;
   }
   const built = buildCall(fn, choiceOf(state, fn), argTexts);
   if (!built.ok) {
     // Nothing is called with an invalid argument: the fields say why, and focus goes to the first.
     view.showProblems(built.problems);
-    postCall(fn.name, argTexts, undefined, { outcome: "invalid", message: built.problems.map((p) => `argument ${p.index + 1}: ${p.reason}`).join("; ") });
+    postCall(fn.name, argTexts, undefined, {
+      outcome: "invalid",
+      message: built.problems.map((p) => `argument ${p.index + 1}: ${p.reason}`).join("; "),
+    });
     return;
   }
   if (isEntryPoint(state, fn.name) && !isConfirmed) {
@@ -156,7 +207,12 @@ async function callSelected({ isFromHost, isConfirmed }: { isFromHost: boolean; 
       postCall(fn.name, argTexts, result.outcome);
       return;
     }
-    const why = result.reason === "timeout" ? `did not return within ${settings.callTimeoutMs / 1000} s` : result.reason === "cancelled" ? "was cancelled" : "was stopped because the file changed";
+    const why =
+      result.reason === "timeout"
+        ? `did not return within ${settings.callTimeoutMs / 1000} s`
+        : result.reason === "cancelled"
+          ? "was cancelled"
+          : "was stopped because the file changed";
     const message = `The call ${why}. The reactor was stopped and restarted from the ${result.reason === "replaced" ? "new" : "same"} bytes: its memory and globals were reset.`;
     dispatch({ type: "didFinishCall", record: { status: "failed", exportName: fn.name, argTexts, message } });
     const fileName = state.load.status === "waiting" ? "" : state.load.fileName;
@@ -191,12 +247,18 @@ window.addEventListener("message", (event: MessageEvent<unknown>) => {
       dispatch({ type: "select", exportName: message.exportName });
       const fn = selectedFunction(state);
       if (!fn || fn.name !== message.exportName) {
-        postCall(message.exportName, message.args, undefined, { outcome: "invalid", message: `No exported function "${message.exportName}".` });
+        postCall(message.exportName, message.args, undefined, {
+          outcome: "invalid",
+          message: `No exported function "${message.exportName}".`,
+        });
         break;
       }
       const expected = fieldCount(fn, choiceOf(state, fn));
       if (message.args.length !== expected) {
-        postCall(fn.name, message.args, undefined, { outcome: "invalid", message: `${fn.name} takes ${expected} argument(s), got ${message.args.length}.` });
+        postCall(fn.name, message.args, undefined, {
+          outcome: "invalid",
+          message: `${fn.name} takes ${expected} argument(s), got ${message.args.length}.`,
+        });
         break;
       }
       message.args.forEach((text, index) => dispatch({ type: "edit", exportName: fn.name, index, text }));

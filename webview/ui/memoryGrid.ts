@@ -141,7 +141,9 @@ export class MemoryGrid {
       "div",
       { className: "mv-line mv-head", role: "row", "aria-rowindex": "1" },
       h("span", { className: "mv-off", role: "columnheader" }, "Offset"),
-      ...Array.from({ length: bytesPerRow }, (_, c) => h("span", { className: c === 7 ? "mv-b mv-gap" : "mv-b", role: "columnheader" }, hexText[c] ?? "")),
+      ...Array.from({ length: bytesPerRow }, (_, c) =>
+        h("span", { className: c === 7 ? "mv-b mv-gap" : "mv-b", role: "columnheader" }, hexText[c] ?? ""),
+      ),
       h("span", { className: "mv-ascii", role: "columnheader" }, "ASCII"),
     );
     this.element = h(
@@ -226,7 +228,10 @@ export class MemoryGrid {
 
   /** Where the grid looks, for the block cache: the rows on screen. */
   visibleRows(): { firstRow: number; rowCount: number } {
-    return { firstRow: Math.floor(this.scroller.position / this.rowHeight), rowCount: Math.max(1, Math.ceil(this.viewportHeight / this.rowHeight)) };
+    return {
+      firstRow: Math.floor(this.scroller.position / this.rowHeight),
+      rowCount: Math.max(1, Math.ceil(this.viewportHeight / this.rowHeight)),
+    };
   }
 
   /** `rows from 0x…`: the scroll position in words. */
@@ -315,7 +320,11 @@ export class MemoryGrid {
     { className: "mv-line mv-row", role: "row" },
     h("span", { className: "mv-off", role: "rowheader" }, ""),
     ...Array.from({ length: bytesPerRow }, (_, c) => h("span", { className: "mv-b", role: "gridcell", "data-col": String(c) }, "")),
-    h("span", { className: "mv-ascii", role: "gridcell" }, ...Array.from({ length: bytesPerRow }, (_, c) => h("span", { className: "mv-ch", "data-col": String(c) }, ""))),
+    h(
+      "span",
+      { className: "mv-ascii", role: "gridcell" },
+      ...Array.from({ length: bytesPerRow }, (_, c) => h("span", { className: "mv-ch", "data-col": String(c) }, "")),
+    ),
   );
 
   private createRow(): RowView {
@@ -365,7 +374,11 @@ export class MemoryGrid {
         while (s < this.segments.length && (this.segments[s] as Segment).end <= o) s++;
         const seg = this.segments[s];
         const regions = seg !== undefined && seg.start <= o ? seg.regions : undefined;
-        while (ch < this.changedRanges.length && (this.changedRanges[ch] as ByteRange).offset + (this.changedRanges[ch] as ByteRange).size <= o) ch++;
+        while (
+          ch < this.changedRanges.length &&
+          (this.changedRanges[ch] as ByteRange).offset + (this.changedRanges[ch] as ByteRange).size <= o
+        )
+          ch++;
         const changed = this.changedRanges[ch];
         const isChanged = changed !== undefined && changed.offset <= o;
         if (v < 0) {

@@ -33,7 +33,12 @@ function taggedValueText(value: TaggedArg): string {
 function offsetButton(offset: number, size: number, actions: MemoryMapActions): HTMLElement {
   return h(
     "button",
-    { type: "button", className: "link", title: `Show ${offset} (${plural(size, "byte")}) in the memory view`, onClick: () => actions.reveal(offset, size) },
+    {
+      type: "button",
+      className: "link",
+      title: `Show ${offset} (${plural(size, "byte")}) in the memory view`,
+      onClick: () => actions.reveal(offset, size),
+    },
     formatOffset(offset),
   );
 }
@@ -92,17 +97,36 @@ function groupLine(group: ChangeGroup): string {
  * with its ranges.
  */
 function groupedSummary(groups: ChangeGroup[], report: MemoryReport, actions: MemoryMapActions): HTMLElement {
-  const compared = report.isWholeMemoryWatched ? "Compared: all of memory." : "Compared: the arguments and what follows them, not all of memory.";
+  const compared = report.isWholeMemoryWatched
+    ? "Compared: all of memory."
+    : "Compared: the arguments and what follows them, not all of memory.";
   const sections = groups.map((group) =>
     h(
       "div",
       { className: `change-group change-${group.kind}` },
-      h("p", { className: "change-group-title" }, h("strong", {}, groupTitle(group)), `: changed ${plural(group.bytes, "byte")} in ${plural(group.rangeCount, "range")}`, h("span", { className: "muted" }, ` — ${changeMeaning(group.kind)}`)),
-      h("ul", { className: "changed-list" }, ...groupRanges(group).map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`))),
-      group.rangeCount > group.ranges.length / 2 ? h("p", { className: "muted" }, `…and ${group.rangeCount - group.ranges.length / 2} more (see the memory view).`) : undefined,
+      h(
+        "p",
+        { className: "change-group-title" },
+        h("strong", {}, groupTitle(group)),
+        `: changed ${plural(group.bytes, "byte")} in ${plural(group.rangeCount, "range")}`,
+        h("span", { className: "muted" }, ` — ${changeMeaning(group.kind)}`),
+      ),
+      h(
+        "ul",
+        { className: "changed-list" },
+        ...groupRanges(group).map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`)),
+      ),
+      group.rangeCount > group.ranges.length / 2
+        ? h("p", { className: "muted" }, `…and ${group.rangeCount - group.ranges.length / 2} more (see the memory view).`)
+        : undefined,
     ),
   );
-  return h("div", { className: "changed-summary" }, h("p", {}, describeChanges(groups, hasArguments(report)), " ", h("span", { className: "muted" }, compared)), ...sections);
+  return h(
+    "div",
+    { className: "changed-summary" },
+    h("p", {}, describeChanges(groups, hasArguments(report)), " ", h("span", { className: "muted" }, compared)),
+    ...sections,
+  );
 }
 
 function changedSummary(changed: ByteRange[], report: MemoryReport, actions: MemoryMapActions): HTMLElement {
@@ -115,8 +139,14 @@ function changedSummary(changed: ByteRange[], report: MemoryReport, actions: Mem
     "div",
     { className: "changed-summary" },
     h("p", {}, `The export changed ${plural(total, "byte")} in ${plural(changed.length, "range")} ${where}:`),
-    h("ul", { className: "changed-list" }, ...shown.map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`))),
-    changed.length > shown.length ? h("p", { className: "muted" }, `…and ${changed.length - shown.length} more (see the memory view).`) : undefined,
+    h(
+      "ul",
+      { className: "changed-list" },
+      ...shown.map((r) => h("li", {}, offsetButton(r.offset, r.size, actions), ` ${plural(r.size, "byte")}`)),
+    ),
+    changed.length > shown.length
+      ? h("p", { className: "muted" }, `…and ${changed.length - shown.length} more (see the memory view).`)
+      : undefined,
   );
 }
 
@@ -145,26 +175,47 @@ export function memoryMapMarkdown(report: MemoryReport, title: string): string {
 export function renderMemoryReport(report: MemoryReport, title: string, actions: MemoryMapActions): HTMLElement {
   const parts: (Node | undefined)[] = [h("h3", {}, icon("symbol-array"), " Memory map")];
   if (report.warnings.length) {
-    parts.push(h("ul", { className: "layout-warnings", "aria-label": "Layout warnings" }, ...report.warnings.map((w) => h("li", {}, icon("warning"), " ", w))));
+    parts.push(
+      h(
+        "ul",
+        { className: "layout-warnings", "aria-label": "Layout warnings" },
+        ...report.warnings.map((w) => h("li", {}, icon("warning"), " ", w)),
+      ),
+    );
   }
   const decoded = report.decoded;
   if (decoded?.convention === "tagged") {
     parts.push(h("p", { className: decoded.isSuccess ? "code-ok" : "code-error" }, `Error code ${decoded.meaning}`));
     if (decoded.values.length) {
-      const rows = decoded.values.map((v, i) => h("tr", {}, h("td", {}, String(i)), h("td", {}, v.type), h("td", {}, h("code", {}, taggedValueText(v)))));
+      const rows = decoded.values.map((v, i) =>
+        h("tr", {}, h("td", {}, String(i)), h("td", {}, v.type), h("td", {}, h("code", {}, taggedValueText(v)))),
+      );
       parts.push(
         h(
           "table",
           { className: "decoded-table" },
           h("caption", {}, "Results read back"),
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "type"), h("th", { scope: "col" }, "value"))),
+          h(
+            "thead",
+            {},
+            h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "type"), h("th", { scope: "col" }, "value")),
+          ),
           h("tbody", {}, ...rows),
         ),
       );
     }
-    if (decoded.error) parts.push(h("p", { className: "code-error", role: "alert" }, icon("error"), ` Reading the results stopped at ${formatOffset(decoded.error.offset)}: ${decoded.error.message}`));
+    if (decoded.error)
+      parts.push(
+        h(
+          "p",
+          { className: "code-error", role: "alert" },
+          icon("error"),
+          ` Reading the results stopped at ${formatOffset(decoded.error.offset)}: ${decoded.error.message}`,
+        ),
+      );
   } else if (decoded?.convention === "allocator") {
-    if (decoded.text !== undefined) parts.push(h("p", {}, "The result points at: ", h("code", { className: "decoded-text" }, decoded.text)));
+    if (decoded.text !== undefined)
+      parts.push(h("p", {}, "The result points at: ", h("code", { className: "decoded-text" }, decoded.text)));
     if (decoded.error) parts.push(h("p", { className: "code-error" }, icon("error"), ` ${decoded.error.message}`));
   }
   if (report.written.length) parts.push(regionTable("Written by the explorer before the call", report.written, actions));
@@ -188,7 +239,12 @@ export function renderMemoryReport(report: MemoryReport, title: string, actions:
         { className: "section narration", open: true },
         h("summary", {}, h("h4", {}, "Narration")),
         h("ol", {}, ...sentences.map((s) => h("li", {}, s))),
-        h("button", { type: "button", className: "secondary", onClick: () => actions.copy(memoryMapMarkdown(report, title)) }, icon("copy"), " Copy as Markdown"),
+        h(
+          "button",
+          { type: "button", className: "secondary", onClick: () => actions.copy(memoryMapMarkdown(report, title)) },
+          icon("copy"),
+          " Copy as Markdown",
+        ),
       ),
     );
   }

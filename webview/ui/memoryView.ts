@@ -20,7 +20,6 @@ export type { MemorySource } from "./blockCache";
 /** The result of reading a typed address: an offset inside memory, or the reason there is none. */
 export type ParsedAddress = { ok: true; offset: number } | { ok: false; reason: string };
 
-
 const kindDescriptions: Record<RegionKind, string> = {
   tag: "a tag saying what follows",
   length: "a length",
@@ -52,7 +51,13 @@ export function parseAddress(text: string, memoryBytes: number): ParsedAddress {
   else return { ok: false, reason: "Not an address: use hex (0x1f, 1fh) or decimal (31)." };
   if (!Number.isSafeInteger(offset)) return { ok: false, reason: "That address is far beyond any memory." };
   if (offset >= memoryBytes) {
-    return { ok: false, reason: memoryBytes === 0 ? "There is no memory to go to." : `Beyond the end of memory: the last address is ${hex8(memoryBytes - 1)} (${memoryBytes - 1}).` };
+    return {
+      ok: false,
+      reason:
+        memoryBytes === 0
+          ? "There is no memory to go to."
+          : `Beyond the end of memory: the last address is ${hex8(memoryBytes - 1)} (${memoryBytes - 1}).`,
+    };
   }
   return { ok: true, offset };
 }
@@ -117,9 +122,21 @@ export class MemoryView {
       oninput: () => this.showGotoError(undefined),
     });
     this.gotoError = h("span", { id: `${id}-goto-error`, className: "mv-goto-error", "aria-live": "polite" });
-    this.prevButton = h("button", { type: "button", className: "secondary", disabled: true, onclick: () => this.goToChange(-1) }, "Previous change");
-    this.nextButton = h("button", { type: "button", className: "secondary", disabled: true, onclick: () => this.goToChange(1) }, "Next change");
-    this.scrollbar = new VirtualScrollbar({ controls: `${id}-grid`, didScroll: () => this.scheduleRender(), describe: (px) => this.grid.describeScroll(px) });
+    this.prevButton = h(
+      "button",
+      { type: "button", className: "secondary", disabled: true, onclick: () => this.goToChange(-1) },
+      "Previous change",
+    );
+    this.nextButton = h(
+      "button",
+      { type: "button", className: "secondary", disabled: true, onclick: () => this.goToChange(1) },
+      "Next change",
+    );
+    this.scrollbar = new VirtualScrollbar({
+      controls: `${id}-grid`,
+      didScroll: () => this.scheduleRender(),
+      describe: (px) => this.grid.describeScroll(px),
+    });
     this.cache = new BlockCache(source, () => this.focus(), {
       didChange: () => {
         this.grid.invalidateRows();
@@ -146,13 +163,7 @@ export class MemoryView {
         "div",
         { className: "mv-toolbar" },
         h("div", { className: "mv-info" }, this.sizeLine, this.grewLine),
-        h(
-          "div",
-          { className: "mv-goto" },
-          h("label", { for: `${id}-goto` }, "Go to address"),
-          this.gotoInput,
-          this.gotoError,
-        ),
+        h("div", { className: "mv-goto" }, h("label", { for: `${id}-goto` }, "Go to address"), this.gotoInput, this.gotoError),
         h("div", { className: "mv-change-nav" }, this.changesLine, this.prevButton, this.nextButton),
       ),
       this.legend,
@@ -162,7 +173,11 @@ export class MemoryView {
         h("div", { className: "mv-main" }, frame, this.selectionLine, this.status),
         this.inspector.element,
       ),
-      h("p", { id: `${id}-help`, className: "mv-help" }, "Arrow keys move the selection, Page Up and Page Down move by a screen, Home and End to the start and end of the row, Ctrl+Home and Ctrl+End to the start and end of memory."),
+      h(
+        "p",
+        { id: `${id}-help`, className: "mv-help" },
+        "Arrow keys move the selection, Page Up and Page Down move by a screen, Home and End to the start and end of the row, Ctrl+Home and Ctrl+End to the start and end of memory.",
+      ),
     );
     container.append(this.root);
 
@@ -181,9 +196,15 @@ export class MemoryView {
     this.memoryBytes = size;
     this.cache.setMemorySize(size);
     this.grid.setMemorySize(size);
-    this.sizeLine.textContent = size === 0 ? "No linear memory" : `Memory: ${groupThousands(size)} bytes = ${pagesText(size)} of 64 KiB (${byteSizeText(size, "exact")})`;
+    this.sizeLine.textContent =
+      size === 0
+        ? "No linear memory"
+        : `Memory: ${groupThousands(size)} bytes = ${pagesText(size)} of 64 KiB (${byteSizeText(size, "exact")})`;
     // The note describes the latest change only; a call that did not grow memory clears it.
-    this.grewLine.textContent = before > 0 && size > before ? `grew from ${pagesText(before)} (${byteSizeText(before, "exact")}) to ${pagesText(size)} (${byteSizeText(size, "exact")})` : "";
+    this.grewLine.textContent =
+      before > 0 && size > before
+        ? `grew from ${pagesText(before)} (${byteSizeText(before, "exact")}) to ${pagesText(size)} (${byteSizeText(size, "exact")})`
+        : "";
     this.scheduleRender();
     // Ask for the visible bytes now rather than after the first frame: one round trip sooner.
     this.cache.scheduleFetch();
@@ -198,12 +219,24 @@ export class MemoryView {
     this.legend.replaceChildren(
       ...kinds
         .filter((k) => counts.has(k))
-        .map((k) => h("li", { title: kindDescriptions[k] }, h("span", { className: `mv-swatch k-${k}`, "aria-hidden": "true" }), `${k} (${counts.get(k)})`)),
-      ...(merged.length > 0 ? [h("li", {}, h("span", { className: "mv-swatch mv-changed", "aria-hidden": "true" }), "changed by the last call")] : []),
+        .map((k) =>
+          h(
+            "li",
+            { title: kindDescriptions[k] },
+            h("span", { className: `mv-swatch k-${k}`, "aria-hidden": "true" }),
+            `${k} (${counts.get(k)})`,
+          ),
+        ),
+      ...(merged.length > 0
+        ? [h("li", {}, h("span", { className: "mv-swatch mv-changed", "aria-hidden": "true" }), "changed by the last call")]
+        : []),
     );
     this.legend.hidden = this.legend.childElementCount === 0;
     const changedBytes = merged.reduce((sum, r) => sum + r.size, 0);
-    this.changesLine.textContent = changedBytes === 0 ? "No bytes changed" : `${groupThousands(changedBytes)} ${pluralNoun(changedBytes, "byte")} changed${merged.length > 1 ? ` in ${merged.length} ranges` : ""}`;
+    this.changesLine.textContent =
+      changedBytes === 0
+        ? "No bytes changed"
+        : `${groupThousands(changedBytes)} ${pluralNoun(changedBytes, "byte")} changed${merged.length > 1 ? ` in ${merged.length} ranges` : ""}`;
     this.updateChangeButtons();
     this.scheduleRender();
   }
@@ -244,7 +277,11 @@ export class MemoryView {
   /** Where the view looks, for the cache: the rows on screen and the inspected bytes. */
   private focus(): Focus {
     const sel = this.grid.selection;
-    return { ...this.grid.visibleRows(), bytesPerRow, inspected: sel === undefined ? undefined : { offset: sel.offset, length: inspectedBytes } };
+    return {
+      ...this.grid.visibleRows(),
+      bytesPerRow,
+      inspected: sel === undefined ? undefined : { offset: sel.offset, length: inspectedBytes },
+    };
   }
 
   private scheduleRender(): void {

@@ -68,7 +68,9 @@ export class ReactorClient {
 
   private start(): void {
     const worker = this.createWorker();
-    const rpc = createRpcClient<WorkerRequests>((message, transfer) => (transfer?.length ? worker.postMessage(message, transfer) : worker.postMessage(message)));
+    const rpc = createRpcClient<WorkerRequests>((message, transfer) =>
+      transfer?.length ? worker.postMessage(message, transfer) : worker.postMessage(message),
+    );
     worker.onmessage = (event: MessageEvent<unknown>) => {
       if (!rpc.handleResponse(event.data)) console.warn("wasi-reactor page: dropped an unexpected message from the worker", event.data);
     };
@@ -190,13 +192,16 @@ export class ReactorClient {
       clearTimeout(this.watchdog);
     }
     this.watchdogAt = this.running.deadline;
-    this.watchdog = setTimeout(() => {
-      this.watchdog = undefined;
-      const running = this.running;
-      if (!running) return;
-      if (performance.now() >= running.deadline) running.stop("timeout");
-      else this.armWatchdog();
-    }, Math.max(0, this.running.deadline - performance.now()));
+    this.watchdog = setTimeout(
+      () => {
+        this.watchdog = undefined;
+        const running = this.running;
+        if (!running) return;
+        if (performance.now() >= running.deadline) running.stop("timeout");
+        else this.armWatchdog();
+      },
+      Math.max(0, this.running.deadline - performance.now()),
+    );
   }
 
   /** Stops the running call, if any; it then ends as `stopped` with reason `cancelled`. */

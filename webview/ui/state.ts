@@ -61,7 +61,9 @@ export type FormEvent =
   | { type: "setTaggedType"; exportName: string; row: number; taggedType: TaggedType }
   | { type: "addTaggedRow"; exportName: string }
   | { type: "removeTaggedRow"; exportName: string; row: number }
-  | ({ type: "setTaggedOption"; exportName: string } & ({ option: "startOffset"; value: number } | { option: "tagWidth"; value: 1 | 4 } | { option: "padStringsTo4"; value: boolean }))
+  | ({ type: "setTaggedOption"; exportName: string } & (
+      { option: "startOffset"; value: number } | { option: "tagWidth"; value: 1 | 4 } | { option: "padStringsTo4"; value: boolean }
+    ))
   /** How an allocator call reads its result: `plain`, `cstring` or `pointerLength`. */
   | { type: "setResultReading"; exportName: string; reading: string }
   | { type: "keepAllocations"; exportName: string; isOn: boolean }
@@ -103,7 +105,13 @@ export function initialState(restored?: Partial<SavedState>): State {
 
 /** The part of `state` to save. */
 export function savedState(state: State): SavedState {
-  return { selected: state.selected, inputs: state.inputs, choices: state.choices, isWatchingAllMemory: state.isWatchingAllMemory, history: state.history };
+  return {
+    selected: state.selected,
+    inputs: state.inputs,
+    choices: state.choices,
+    isWatchingAllMemory: state.isWatchingAllMemory,
+    history: state.history,
+  };
 }
 
 /** The loaded module, when there is one. */
@@ -144,7 +152,9 @@ export function isCallable(state: State): boolean {
 export function whyNotCallable(state: State): string | undefined {
   const instance = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.instance : undefined;
   if (instance?.status === "ready") return undefined;
-  return instance?.status === "starting" ? "is still being compiled and instantiated; call it once that is done" : "has no running instance to call";
+  return instance?.status === "starting"
+    ? "is still being compiled and instantiated; call it once that is done"
+    : "has no running instance to call";
 }
 
 /** The texts of `fn`'s form fields, in order. */
@@ -163,14 +173,25 @@ export const entryPointName = "_initialize";
  */
 export function isEntryPoint(state: State, exportName: string): boolean {
   const module = moduleOf(state);
-  return exportName === entryPointName && (module?.kind === "reactor" || module?.kind === "ambiguous") && module.functions.some((f) => f.name === exportName);
+  return (
+    exportName === entryPointName &&
+    (module?.kind === "reactor" || module?.kind === "ambiguous") &&
+    module.functions.some((f) => f.name === exportName)
+  );
 }
 
 /** What the export list says about the entry point, by how far loading has come; undefined without one. */
 export function entryPointNote(state: State): { exportName: string; note: string } | undefined {
   if (!isEntryPoint(state, entryPointName)) return undefined;
   const instance = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.instance : undefined;
-  const when = instance?.status === "ready" ? "ran at load" : instance?.status === "starting" ? "runs at load" : instance?.status === "failed" ? "failed at load" : "not run";
+  const when =
+    instance?.status === "ready"
+      ? "ran at load"
+      : instance?.status === "starting"
+        ? "runs at load"
+        : instance?.status === "failed"
+          ? "failed at load"
+          : "not run";
   return { exportName: entryPointName, note: `entry point · ${when}` };
 }
 
@@ -204,10 +225,20 @@ export function reduce(state: State, event: Event): State {
     case "didStartLoading":
       return { ...state, load: { status: "loading", fileName: event.fileName }, running: undefined, confirming: undefined };
     case "didFailToOpen":
-      return { ...state, load: { status: "unreadable", fileName: event.fileName, message: event.message }, running: undefined, confirming: undefined };
+      return {
+        ...state,
+        load: { status: "unreadable", fileName: event.fileName, message: event.message },
+        running: undefined,
+        confirming: undefined,
+      };
     case "didLoad": {
       // A confirmation was about the instance that this load replaces.
-      const next: State = { ...state, load: { status: "loaded", fileName: event.fileName, report: event.report }, running: undefined, confirming: undefined };
+      const next: State = {
+        ...state,
+        load: { status: "loaded", fileName: event.fileName, report: event.report },
+        running: undefined,
+        confirming: undefined,
+      };
       // Keep the selection across a reload when the export still exists; otherwise pick the first.
       const selected = functionsOf(next).some((f) => f.name === state.selected) ? state.selected : firstSelection(next);
       return { ...next, selected };
@@ -219,10 +250,14 @@ export function reduce(state: State, event: Event): State {
       return { ...state, selected: event.exportName, confirming };
     }
     case "askBeforeCall":
-      return isEntryPoint(state, event.exportName) ? { ...state, selected: event.exportName, confirming: { exportName: event.exportName, isFromHost: event.isFromHost } } : state;
+      return isEntryPoint(state, event.exportName)
+        ? { ...state, selected: event.exportName, confirming: { exportName: event.exportName, isFromHost: event.isFromHost } }
+        : state;
     case "confirmCall":
     case "declineCall":
-      return state.confirming && (event.type === "declineCall" || state.confirming.exportName === event.exportName) ? { ...state, confirming: undefined } : state;
+      return state.confirming && (event.type === "declineCall" || state.confirming.exportName === event.exportName)
+        ? { ...state, confirming: undefined }
+        : state;
     case "watchAllMemory":
       return event.isOn === state.isWatchingAllMemory ? state : { ...state, isWatchingAllMemory: event.isOn === true };
     case "edit":
@@ -281,7 +316,8 @@ function reduceForm(state: State, event: Exclude<FormEvent, { type: "watchAllMem
   if (!fn || !module) return state;
   const choice = choiceOf(state, fn);
   const tagged = choice.convention === "tagged" ? choice : undefined;
-  const setTagged = (next: Partial<Extract<ExportChoice, { convention: "tagged" }>>): State => (tagged ? withChoice(state, fn, { ...tagged, ...next }) : state);
+  const setTagged = (next: Partial<Extract<ExportChoice, { convention: "tagged" }>>): State =>
+    tagged ? withChoice(state, fn, { ...tagged, ...next }) : state;
   switch (event.type) {
     case "edit": {
       if (typeof event.text !== "string" || !isIndexIn(event.index, fieldCount(fn, choice))) return state;
@@ -324,13 +360,20 @@ function reduceForm(state: State, event: Exclude<FormEvent, { type: "watchAllMem
       return changed.ok ? withChoice(state, fn, changed.choice) : state;
     }
     case "keepAllocations":
-      return choice.convention === "allocator" && typeof event.isOn === "boolean" ? withChoice(state, fn, { ...choice, keepAllocations: event.isOn }) : state;
+      return choice.convention === "allocator" && typeof event.isOn === "boolean"
+        ? withChoice(state, fn, { ...choice, keepAllocations: event.isOn })
+        : state;
   }
 }
 
 /** Whether the instance has memory the explorer can write arguments to. */
 export function hasReachableMemory(state: State): boolean {
-  return state.load.status === "loaded" && state.load.report.status === "loaded" && state.load.report.instance.status === "ready" && state.load.report.instance.memoryBytes > 0;
+  return (
+    state.load.status === "loaded" &&
+    state.load.report.status === "loaded" &&
+    state.load.report.instance.status === "ready" &&
+    state.load.report.instance.memoryBytes > 0
+  );
 }
 
 /** Whether a stored choice still has the shape this page understands. */
@@ -352,7 +395,15 @@ function isExportChoice(value: unknown): value is ExportChoice {
     }
     case "allocator": {
       const plan = value.plan;
-      return isRecord(plan) && typeof plan.exportName === "string" && Array.isArray(plan.slots) && Array.isArray(plan.params) && Array.isArray(plan.results) && isRecord(plan.result) && typeof value.keepAllocations === "boolean";
+      return (
+        isRecord(plan) &&
+        typeof plan.exportName === "string" &&
+        Array.isArray(plan.slots) &&
+        Array.isArray(plan.params) &&
+        Array.isArray(plan.results) &&
+        isRecord(plan.result) &&
+        typeof value.keepAllocations === "boolean"
+      );
     }
     default:
       return false;

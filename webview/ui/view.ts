@@ -26,7 +26,12 @@ const wasiModules = new Set(["wasi_snapshot_preview1", "wasi_unstable"]);
 const noFunctions: readonly ExportedFunction[] = [];
 
 function section(title: string, count: number | undefined, ...content: (Node | string)[]): HTMLElement {
-  return h("details", { className: "section", open: true }, h("summary", {}, h("h2", {}, title, count === undefined ? "" : h("span", { className: "count" }, ` ${count}`))), ...content);
+  return h(
+    "details",
+    { className: "section", open: true },
+    h("summary", {}, h("h2", {}, title, count === undefined ? "" : h("span", { className: "count" }, ` ${count}`))),
+    ...content,
+  );
 }
 
 function table(headers: string[], rows: (Node | string)[][]): HTMLElement {
@@ -72,7 +77,12 @@ export class View {
     root.replaceChildren(
       this.header,
       this.notices,
-      h("div", { className: "columns" }, this.exportList.element, h("div", { className: "main-column" }, this.form.element, this.outcome, this.history)),
+      h(
+        "div",
+        { className: "columns" },
+        this.exportList.element,
+        h("div", { className: "main-column" }, this.form.element, this.outcome, this.history),
+      ),
       this.memorySection,
       this.details,
       // Text in the editor font, laid out off screen from the start: the first use of a font costs
@@ -148,9 +158,20 @@ export class View {
     }
     const { report } = load;
     if (report.status === "invalid") {
-      const kind = report.error.code === "component" ? "WebAssembly component" : report.error.code === "notWasm" || report.error.code === "empty" ? "not WebAssembly" : "invalid module";
+      const kind =
+        report.error.code === "component"
+          ? "WebAssembly component"
+          : report.error.code === "notWasm" || report.error.code === "empty"
+            ? "not WebAssembly"
+            : "invalid module";
       this.header.replaceChildren(title, h("span", { className: "badge badge-error" }, kind));
-      this.notice("error", kind === "invalid module" ? "The module is malformed" : `This file is ${kind === "not WebAssembly" ? "not WebAssembly" : "a WebAssembly component"}`, report.error.message);
+      this.notice(
+        "error",
+        kind === "invalid module"
+          ? "The module is malformed"
+          : `This file is ${kind === "not WebAssembly" ? "not WebAssembly" : "a WebAssembly component"}`,
+        report.error.message,
+      );
       return;
     }
     const { module, instance } = report;
@@ -165,14 +186,27 @@ export class View {
 
   private renderInstanceNotices(instance: InstanceReport): void {
     if (instance.status === "starting") {
-      this.notices.append(h("p", { className: "muted" }, icon("loading codicon-modifier-spin"), " Compiling and instantiating: the exports can be called once this is done."));
+      this.notices.append(
+        h(
+          "p",
+          { className: "muted" },
+          icon("loading codicon-modifier-spin"),
+          " Compiling and instantiating: the exports can be called once this is done.",
+        ),
+      );
     } else if (instance.status === "notInstantiated") this.notice("info", "Not instantiated", instance.reason);
     else if (instance.status === "failed") {
-      const titles = { compile: "The engine rejected the module", link: "The module could not be linked", start: "The start function trapped", initialize: "`_initialize` failed" };
+      const titles = {
+        compile: "The engine rejected the module",
+        link: "The module could not be linked",
+        start: "The start function trapped",
+        initialize: "`_initialize` failed",
+      };
       this.notice("error", titles[instance.stage], instance.message, instance.trap?.engineMessage);
     } else {
       for (const note of instance.notes) this.notice("info", "Note", note);
-      if (instance.stdout || instance.stderr) this.notice("info", "`_initialize` wrote output", [instance.stdout, instance.stderr].filter(Boolean).join("\n"));
+      if (instance.stdout || instance.stderr)
+        this.notice("info", "`_initialize` wrote output", [instance.stdout, instance.stderr].filter(Boolean).join("\n"));
     }
   }
 
@@ -192,11 +226,17 @@ export class View {
     if (state.running) {
       // Most calls end within a frame; announcing them would only delay their result.
       const { exportName } = state.running;
-      this.runningTimer = setTimeout(() => this.outcome.replaceChildren(h("p", { className: "running" }, icon("loading codicon-modifier-spin"), ` Calling ${exportName}…`)), 100);
+      this.runningTimer = setTimeout(
+        () =>
+          this.outcome.replaceChildren(h("p", { className: "running" }, icon("loading codicon-modifier-spin"), ` Calling ${exportName}…`)),
+        100,
+      );
       return;
     }
     const reveal = (offset: number, length: number) => this.memoryView.reveal(offset, length);
-    this.outcome.replaceChildren(state.last ? renderRecord(state.last, moduleOf(state), { reveal, copy: (text) => this.actions.copy(text) }) : "");
+    this.outcome.replaceChildren(
+      state.last ? renderRecord(state.last, moduleOf(state), { reveal, copy: (text) => this.actions.copy(text) }) : "",
+    );
   }
 
   private renderHistory(state: State): void {
@@ -204,8 +244,18 @@ export class View {
       this.history.replaceChildren();
       return;
     }
-    const details = h("details", { className: "section" }, h("summary", {}, h("h2", {}, "Call history ", h("span", { className: "count" }, String(state.history.length)))));
-    details.append(h("ol", { className: "history-list", "aria-label": "Call history, newest first" }, ...state.history.map((line) => h("li", {}, code(line)))));
+    const details = h(
+      "details",
+      { className: "section" },
+      h("summary", {}, h("h2", {}, "Call history ", h("span", { className: "count" }, String(state.history.length)))),
+    );
+    details.append(
+      h(
+        "ol",
+        { className: "history-list", "aria-label": "Call history, newest first" },
+        ...state.history.map((line) => h("li", {}, code(line))),
+      ),
+    );
     this.history.replaceChildren(details);
   }
 
@@ -220,14 +270,43 @@ export class View {
     const importRows = module.imports.map((imp) => {
       const provision = provided.find((p) => p.module === imp.module && p.name === imp.name);
       const isWasi = wasiModules.has(imp.module);
-      const how = provision ? `${provision.provision === "stub" ? "stubbed (traps when called)" : provision.provision === "wasi" ? "WASI (@runno/wasi)" : `provided: ${provision.note ?? provision.provision}`}` : isWasi ? "WASI" : "other";
-      const description = imp.desc.kind === "func" ? signatureText({ type: imp.desc.type, paramNames: imp.desc.type.params.map((_, i) => `p${i}`) }) : imp.desc.kind === "memory" ? limitsText(imp.desc.limits) : imp.desc.kind;
-      return [code(`${imp.module}.${imp.name}`), imp.desc.kind, description, h("span", { className: provision?.provision === "stub" ? "stubbed" : "" }, how)];
+      const how = provision
+        ? `${provision.provision === "stub" ? "stubbed (traps when called)" : provision.provision === "wasi" ? "WASI (@runno/wasi)" : `provided: ${provision.note ?? provision.provision}`}`
+        : isWasi
+          ? "WASI"
+          : "other";
+      const description =
+        imp.desc.kind === "func"
+          ? signatureText({ type: imp.desc.type, paramNames: imp.desc.type.params.map((_, i) => `p${i}`) })
+          : imp.desc.kind === "memory"
+            ? limitsText(imp.desc.limits)
+            : imp.desc.kind;
+      return [
+        code(`${imp.module}.${imp.name}`),
+        imp.desc.kind,
+        description,
+        h("span", { className: provision?.provision === "stub" ? "stubbed" : "" }, how),
+      ];
     });
-    const memoryRows = module.memories.map((m) => [String(m.index), limitsText(m.limits), m.isImported ? "imported" : "defined", m.exportNames.length ? m.exportNames.join(", ") : "not exported"]);
+    const memoryRows = module.memories.map((m) => [
+      String(m.index),
+      limitsText(m.limits),
+      m.isImported ? "imported" : "defined",
+      m.exportNames.length ? m.exportNames.join(", ") : "not exported",
+    ]);
     this.details.replaceChildren(
-      section("Imports", module.imports.length, module.imports.length ? table(["import", "kind", "type", "provided as"], importRows) : h("p", { className: "muted" }, "None.")),
-      section("Memories", module.memories.length, module.memories.length ? table(["index", "size", "origin", "exported as"], memoryRows) : h("p", { className: "muted" }, "None: conventions that pass values through memory are unavailable.")),
+      section(
+        "Imports",
+        module.imports.length,
+        module.imports.length ? table(["import", "kind", "type", "provided as"], importRows) : h("p", { className: "muted" }, "None."),
+      ),
+      section(
+        "Memories",
+        module.memories.length,
+        module.memories.length
+          ? table(["index", "size", "origin", "exported as"], memoryRows)
+          : h("p", { className: "muted" }, "None: conventions that pass values through memory are unavailable."),
+      ),
       h("div", { className: "globals" }),
     );
     this.renderGlobals(state);
@@ -240,14 +319,29 @@ export class View {
     const report = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report : undefined;
     const lastGlobals = state.last?.status === "done" ? state.last.outcome.globals : undefined;
     const values = lastGlobals ?? (report?.instance.status === "ready" ? report.instance.globals : []);
-    const rows = module.globals.map((g) => [code(g.name), `${g.isMutable ? "mut " : ""}${g.valType}`, globalValueText(values.find((v) => v.name === g.name)?.value)]);
-    container.replaceChildren(section("Exported globals", module.globals.length, rows.length ? table(["global", "type", "value"], rows) : h("p", { className: "muted" }, "None.")));
+    const rows = module.globals.map((g) => [
+      code(g.name),
+      `${g.isMutable ? "mut " : ""}${g.valType}`,
+      globalValueText(values.find((v) => v.name === g.name)?.value),
+    ]);
+    container.replaceChildren(
+      section(
+        "Exported globals",
+        module.globals.length,
+        rows.length ? table(["global", "type", "value"], rows) : h("p", { className: "muted" }, "None."),
+      ),
+    );
   }
 }
 
 function renderRecord(record: CallRecord, module: ModuleInfo | undefined, actions: MemoryMapActions): HTMLElement {
   if (record.status === "failed") {
-    return h("div", { className: "result result-error" }, h("h3", {}, icon("error"), " ", record.exportName, " did not finish"), h("p", {}, record.message));
+    return h(
+      "div",
+      { className: "result result-error" },
+      h("h3", {}, icon("error"), " ", record.exportName, " did not finish"),
+      h("p", {}, record.message),
+    );
   }
   const { outcome } = record;
   const fn = module?.functions.find((f) => f.name === outcome.exportName);
@@ -259,8 +353,17 @@ function renderRecord(record: CallRecord, module: ModuleInfo | undefined, action
       break;
     case "trapped":
       parts.push(h("h3", {}, icon("error"), " ", outcome.exportName, " trapped: ", outcome.trap.kind));
-      parts.push(h("p", {}, outcome.trap.description), h("p", { className: "muted" }, "Engine message: ", code(outcome.trap.engineMessage)));
-      parts.push(h("p", { className: "muted" }, "The reactor is still usable; its memory and globals keep whatever the export changed before the trap."));
+      parts.push(
+        h("p", {}, outcome.trap.description),
+        h("p", { className: "muted" }, "Engine message: ", code(outcome.trap.engineMessage)),
+      );
+      parts.push(
+        h(
+          "p",
+          { className: "muted" },
+          "The reactor is still usable; its memory and globals keep whatever the export changed before the trap.",
+        ),
+      );
       break;
     case "exited":
       parts.push(h("h3", {}, icon("debug-disconnect"), " ", outcome.exportName, ` exited with code ${outcome.exitCode}`));
@@ -270,10 +373,18 @@ function renderRecord(record: CallRecord, module: ModuleInfo | undefined, action
       parts.push(h("h3", {}, icon("warning"), " Not called"), h("p", {}, outcome.message));
       break;
   }
-  if (outcome.args.length) parts.push(h("p", { className: "muted" }, "Arguments: ", code(outcome.args.map((a) => formatValue(a).decimal).join(", "))));
+  if (outcome.args.length)
+    parts.push(h("p", { className: "muted" }, "Arguments: ", code(outcome.args.map((a) => formatValue(a).decimal).join(", "))));
   if (outcome.stdout) parts.push(h("h4", {}, "stdout"), h("pre", { className: "stdout" }, outcome.stdout));
   if (outcome.stderr) parts.push(h("h4", {}, "stderr"), h("pre", { className: "stderr" }, outcome.stderr));
-  parts.push(h("p", { className: "muted duration" }, icon("watch"), ` ${durationText(outcome.durationMs)} · memory ${byteSizeText(outcome.memoryBytes)}`));
+  parts.push(
+    h(
+      "p",
+      { className: "muted duration" },
+      icon("watch"),
+      ` ${durationText(outcome.durationMs)} · memory ${byteSizeText(outcome.memoryBytes)}`,
+    ),
+  );
   if (outcome.memory) parts.push(renderMemoryReport(outcome.memory, `${outcome.exportName}(${record.argTexts.join(", ")})`, actions));
   return h("div", { className: `result result-${outcome.status}` }, ...parts);
 }
@@ -281,7 +392,13 @@ function renderRecord(record: CallRecord, module: ModuleInfo | undefined, action
 function resultsTable(outcome: Extract<CallOutcome, { status: "returned" }>, fn: ExportedFunction | undefined): HTMLElement {
   const rows = outcome.results.map((value, i) => {
     const f = formatValue(value);
-    return [String(fn && fn.type.results.length > 1 ? i : "") || "result", value.type, code(f.decimal), f.unsigned !== undefined ? code(f.unsigned) : "—", code(f.hex ?? f.bits ?? "—")];
+    return [
+      String(fn && fn.type.results.length > 1 ? i : "") || "result",
+      value.type,
+      code(f.decimal),
+      f.unsigned !== undefined ? code(f.unsigned) : "—",
+      code(f.hex ?? f.bits ?? "—"),
+    ];
   });
   return table(["", "type", "decimal", "unsigned", "hex / bits"], rows);
 }
@@ -290,4 +407,3 @@ function resultsTable(outcome: Extract<CallOutcome, { status: "returned" }>, fn:
 export function resultTexts(outcome: CallOutcome): string[] {
   return outcome.status === "returned" ? outcome.results.map((r) => formatValue(r).decimal) : [];
 }
-

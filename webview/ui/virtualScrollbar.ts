@@ -51,7 +51,15 @@ export class VirtualScrollbar {
   constructor(private readonly options: VirtualScrollbarOptions) {
     this.element = h(
       "div",
-      { className: "mv-scrollbar", role: "scrollbar", "aria-controls": options.controls, "aria-orientation": "vertical", "aria-valuemin": "0", "aria-valuemax": "100", "aria-valuenow": "0" },
+      {
+        className: "mv-scrollbar",
+        role: "scrollbar",
+        "aria-controls": options.controls,
+        "aria-orientation": "vertical",
+        "aria-valuemin": "0",
+        "aria-valuemax": "100",
+        "aria-valuenow": "0",
+      },
       this.thumb,
     );
     this.element.addEventListener("pointerdown", (e) => this.onTrackPointerDown(e));
@@ -114,7 +122,12 @@ export class VirtualScrollbar {
 
   private onWheel(e: WheelEvent): void {
     if (e.ctrlKey || this.maxScroll === 0) return;
-    const unit = e.deltaMode === WheelEvent.DOM_DELTA_LINE ? this.extent.linePx : e.deltaMode === WheelEvent.DOM_DELTA_PAGE ? this.extent.viewportPx : 1;
+    const unit =
+      e.deltaMode === WheelEvent.DOM_DELTA_LINE
+        ? this.extent.linePx
+        : e.deltaMode === WheelEvent.DOM_DELTA_PAGE
+          ? this.extent.viewportPx
+          : 1;
     const before = this.scrollPx;
     this.scrollTo(this.scrollPx + e.deltaY * unit);
     // At either end the page may scroll instead, as a native scroller lets it.
@@ -126,7 +139,12 @@ export class VirtualScrollbar {
     e.preventDefault();
     const thumbRect = this.thumb.getBoundingClientRect();
     if (e.target === this.thumb) {
-      this.drag = { pointerId: e.pointerId, startY: e.clientY, startScroll: this.scrollPx, pxPerThumbPx: this.maxScroll / Math.max(1, this.trackPx - thumbRect.height) };
+      this.drag = {
+        pointerId: e.pointerId,
+        startY: e.clientY,
+        startScroll: this.scrollPx,
+        pxPerThumbPx: this.maxScroll / Math.max(1, this.trackPx - thumbRect.height),
+      };
       this.thumb.setPointerCapture(e.pointerId);
       this.thumb.classList.add("mv-dragging");
       return;

@@ -52,7 +52,16 @@ function load(memory: 0 | 1, offset: number): number[] {
 
 /** Leaves 1 when the 64 bytes at local `address` differ between memory 0 and memory 1, else 0. */
 function blockDiffers(address: number): number[] {
-  const xorAt = (offset: number) => [op.localGet, address, ...load(0, offset), op.localGet, address, ...load(1, offset), op.simd, op.v128Xor];
+  const xorAt = (offset: number) => [
+    op.localGet,
+    address,
+    ...load(0, offset),
+    op.localGet,
+    address,
+    ...load(1, offset),
+    op.simd,
+    op.v128Xor,
+  ];
   const or = [op.simd, op.v128Or];
   return [...xorAt(0), ...xorAt(16), ...or, ...xorAt(32), ...xorAt(48), ...or, ...or, op.simd, op.v128AnyTrue];
 }
@@ -60,33 +69,71 @@ function blockDiffers(address: number): number[] {
 /** `(at, end) → offset`: steps from `at` by 64 until `end` or a block whose difference is `wanted`. */
 function scanForward(isDifferenceWanted: boolean): number[] {
   return [
-    op.block, voidType,
-    op.loop, voidType,
-    op.localGet, 0, op.localGet, 1, op.i32GeU, op.brIf, 1,
-    ...blockDiffers(0), ...(isDifferenceWanted ? [] : [op.i32Eqz]), op.brIf, 1,
-    op.localGet, 0, ...const64, op.i32Add, op.localSet, 0,
-    op.br, 0,
+    op.block,
+    voidType,
+    op.loop,
+    voidType,
+    op.localGet,
+    0,
+    op.localGet,
+    1,
+    op.i32GeU,
+    op.brIf,
+    1,
+    ...blockDiffers(0),
+    ...(isDifferenceWanted ? [] : [op.i32Eqz]),
+    op.brIf,
+    1,
+    op.localGet,
+    0,
+    ...const64,
+    op.i32Add,
+    op.localSet,
+    0,
+    op.br,
+    0,
     op.end,
     op.end,
-    op.localGet, 0,
+    op.localGet,
+    0,
     op.end,
   ];
 }
 
 /** `(from, end) → offset`: steps down from `end` by 64; returns the end of the last differing block, or `from`. */
 const scanBackward = [
-  op.block, voidType,
-  op.loop, voidType,
-  op.localGet, 1, op.localGet, 0, op.i32LeU, op.brIf, 1,
-  op.localGet, 1, ...const64, op.i32Sub, op.localSet, 1,
+  op.block,
+  voidType,
+  op.loop,
+  voidType,
+  op.localGet,
+  1,
+  op.localGet,
+  0,
+  op.i32LeU,
+  op.brIf,
+  1,
+  op.localGet,
+  1,
+  ...const64,
+  op.i32Sub,
+  op.localSet,
+  1,
   ...blockDiffers(1),
-  op.if, voidType,
-  op.localGet, 1, ...const64, op.i32Add, op.return,
+  op.if,
+  voidType,
+  op.localGet,
+  1,
+  ...const64,
+  op.i32Add,
+  op.return,
   op.end,
-  op.br, 0,
+  op.br,
+  0,
   op.end,
   op.end,
-  op.localGet, 0,
+  op.localGet,
+  0,
   op.end,
 ];
 
@@ -98,9 +145,20 @@ const scanBackward = [
 function kernelBytes(): Uint8Array<ArrayBuffer> {
   const body = (code: number[]) => [...uleb(code.length + 1), 0, ...code];
   const memoryImport = (module: string) => [...name(module), ...name("memory"), 0x02, 0x00, 0x00];
-  const exports: [string, number][] = [["findDiff", 0], ["findSame", 1], ["findLastDiff", 2]];
+  const exports: [string, number][] = [
+    ["findDiff", 0],
+    ["findSame", 1],
+    ["findLastDiff", 2],
+  ];
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    0x01,
+    0x00,
+    0x00,
+    0x00,
     ...section(1, vec([[0x60, ...vec([[i32], [i32]]), ...vec([[i32]])]])),
     ...section(2, vec([memoryImport("reactor"), memoryImport("snapshot")])),
     ...section(3, vec([[0], [0], [0]])),
@@ -146,8 +204,13 @@ class KernelSnapshot implements Snapshot {
   private view: Uint8Array;
   private readonly search: BlockSearch;
 
-  constructor(module: WebAssembly.Module, live: WebAssembly.Memory, private readonly copy: WebAssembly.Memory) {
-    this.search = new WebAssembly.Instance(module, { reactor: { memory: live }, snapshot: { memory: copy } }).exports as unknown as BlockSearch;
+  constructor(
+    module: WebAssembly.Module,
+    live: WebAssembly.Memory,
+    private readonly copy: WebAssembly.Memory,
+  ) {
+    this.search = new WebAssembly.Instance(module, { reactor: { memory: live }, snapshot: { memory: copy } })
+      .exports as unknown as BlockSearch;
     this.view = new Uint8Array(copy.buffer);
   }
 
@@ -288,7 +351,7 @@ export class ChangeDetector {
     const { snapshot } = this;
     const live = new Uint8Array(memory.buffer);
     const pages = live.length / pageBytes;
-    for (let page = 0; page < pages; ) {
+    for (let page = 0; page < pages;) {
       const isWritten = this.isPageWritten[page];
       let next = page + 1;
       while (next < pages && this.isPageWritten[next] === isWritten) next++;
@@ -300,7 +363,7 @@ export class ChangeDetector {
       } else {
         // Unwritten pages read as zero almost for free: write only the blocks that differ, so that
         // pages where memory is zero stay unbacked.
-        for (let at = from; at < to; ) {
+        for (let at = from; at < to;) {
           const start = snapshot.findDiff(at, to);
           if (start >= to) break;
           const end = snapshot.findSame(start + blockBytes, to);
@@ -335,13 +398,15 @@ export class ChangeDetector {
     this.resize(size);
     const copy = snapshot.bytes;
     const ranges: ByteRange[] = [];
-    for (let at = 0; at < size; ) {
+    for (let at = 0; at < size;) {
       const start = snapshot.findDiff(at, size);
       if (start >= size) break;
       if (ranges.length >= cap) {
         // Past the cap only the last changed byte matters: refine the last differing block alone.
         const end = snapshot.findLastDiff(start, size);
-        const tail = diffBytes(copy.subarray(end - blockBytes, end), live.subarray(end - blockBytes, end), end - blockBytes, { maxRanges: 1 });
+        const tail = diffBytes(copy.subarray(end - blockBytes, end), live.subarray(end - blockBytes, end), end - blockBytes, {
+          maxRanges: 1,
+        });
         appendCapped(ranges, tail, cap);
         this.copyIn(live, start, end);
         break;
@@ -374,7 +439,11 @@ export class ChangeDetector {
     return {
       changed() {
         const live = new Uint8Array(memory.buffer);
-        return areas.flatMap(({ offset, size }, i) => diffBytes(copy.subarray(starts[i], starts[i]! + size), live.subarray(offset, Math.min(offset + size, live.length)), offset, { maxRanges }));
+        return areas.flatMap(({ offset, size }, i) =>
+          diffBytes(copy.subarray(starts[i], starts[i]! + size), live.subarray(offset, Math.min(offset + size, live.length)), offset, {
+            maxRanges,
+          }),
+        );
       },
     };
   }

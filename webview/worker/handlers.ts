@@ -31,7 +31,11 @@ export function createHandlers(): Handlers<WorkerRequests> {
       const loaded = await Reactor.load(params.bytes, compiled, (module) => progress({ module }));
       reactor = loaded.reactor;
       const { report } = loaded;
-      return { report: report.status === "loaded" ? { status: "loaded", instance: report.instance } : report, bytes: params.bytes, compiled: loaded.compiled };
+      return {
+        report: report.status === "loaded" ? { status: "loaded", instance: report.instance } : report,
+        bytes: params.bytes,
+        compiled: loaded.compiled,
+      };
     },
     call(params) {
       return requireReactor().answer(params.exportName, params.call, params.watchAllMemory === true);

@@ -9,7 +9,8 @@ import { warmUpParser } from "./warmUp";
 declare const self: DedicatedWorkerGlobalScope;
 
 // Most answers transfer nothing, and an empty transfer list still costs its conversion on every call.
-const post = (message: unknown, transfer?: ArrayBuffer[]) => (transfer?.length ? self.postMessage(message, transfer) : self.postMessage(message));
+const post = (message: unknown, transfer?: ArrayBuffer[]) =>
+  transfer?.length ? self.postMessage(message, transfer) : self.postMessage(message);
 const serve = serveRpc(createHandlers(), post, transferOf);
 
 self.onmessage = (event: MessageEvent<unknown>) => {

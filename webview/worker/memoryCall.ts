@@ -85,7 +85,12 @@ function makeRoom(memory: WebAssembly.Memory, end: number, module: ModuleInfo, w
  * writes, which the detector's copy mirrors; areas are copied after them. Either way the arguments
  * do not show as changed. `changed()` runs after the call; memory may have grown meanwhile.
  */
-function writeAndWatch(access: ReactorAccess, memory: WebAssembly.Memory, writes: { offset: number; bytes: Uint8Array }[], areas: ByteRange[] | "all"): { changed(): ByteRange[] } {
+function writeAndWatch(
+  access: ReactorAccess,
+  memory: WebAssembly.Memory,
+  writes: { offset: number; bytes: Uint8Array }[],
+  areas: ByteRange[] | "all",
+): { changed(): ByteRange[] } {
   if (areas === "all") access.changes.prepare(memory, access.invocations());
   for (const { offset, bytes } of writes) {
     new Uint8Array(memory.buffer).set(bytes, offset);
@@ -101,7 +106,11 @@ function groupChanged(access: ReactorAccess, changed: readonly ByteRange[], span
 }
 
 function memoryFacts(access: ReactorAccess): MemoryFacts {
-  return { dataSegments: access.module.dataSegments, heapBase: access.readGlobal("__heap_base"), stackPointer: access.readGlobal("__stack_pointer") };
+  return {
+    dataSegments: access.module.dataSegments,
+    heapBase: access.readGlobal("__heap_base"),
+    stackPointer: access.readGlobal("__stack_pointer"),
+  };
 }
 
 /** Wasm arguments as values of the export's parameter types. */
@@ -144,7 +153,10 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
   if (!memory) return refuse("The module has no memory to watch.");
   const before = memory.buffer.byteLength;
   const watching = writeAndWatch(access, memory, [], "all");
-  const invoked = access.invoke(fn.name, args.map((a) => a.value));
+  const invoked = access.invoke(
+    fn.name,
+    args.map((a) => a.value),
+  );
   const ending: CallEnding = invoked.ok ? { status: "returned", results: resultValues(fn.type.results, invoked.raw) } : invoked.ending;
   const changed = watching.changed();
   const report: MemoryReport = {
@@ -163,21 +175,36 @@ export function callPlainWatched(access: ReactorAccess, fn: ExportedFunction, ar
 }
 
 /** A call by the tagged convention (docs/tagged-convention.md, "Calling"). */
-export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: TaggedArg[], options: TaggedOptions, watchAllMemory: boolean): MemoryCallResult {
+export function callTagged(
+  access: ReactorAccess,
+  fn: ExportedFunction,
+  args: TaggedArg[],
+  options: TaggedOptions,
+  watchAllMemory: boolean,
+): MemoryCallResult {
   const { memory, module } = access;
   if (fn.type.params.length > 0) {
-    return refuse(`The tagged convention calls an export with no parameters, but ${fn.name} takes ${fn.type.params.length}. Choose plain numbers or the module allocator for it.`);
+    return refuse(
+      `The tagged convention calls an export with no parameters, but ${fn.name} takes ${fn.type.params.length}. Choose plain numbers or the module allocator for it.`,
+    );
   }
   const results = fn.type.results;
   if (!(results.length === 0 || (results.length === 1 && results[0] === "i32"))) {
-    return refuse(`Under the tagged convention an export returns an i32 error code (or nothing), but ${fn.name} returns (${results.join(", ")}).`);
+    return refuse(
+      `Under the tagged convention an export returns an i32 error code (or nothing), but ${fn.name} returns (${results.join(", ")}).`,
+    );
   }
   if (!memory) return refuse("The module has no memory, so tagged arguments have nowhere to go.");
   const encoded = encodeTagged(args, options);
   if (!encoded.ok) return refuse(`${encoded.error.message} Nothing was written.`);
   const { bytes, regions, startOffset } = encoded;
   const memoryBytesBefore = memory.buffer.byteLength;
-  const room = makeRoom(memory, startOffset + bytes.length, module, `The tagged arguments (${plural(bytes.length, "byte")} at ${formatOffset(startOffset)})`);
+  const room = makeRoom(
+    memory,
+    startOffset + bytes.length,
+    module,
+    `The tagged arguments (${plural(bytes.length, "byte")} at ${formatOffset(startOffset)})`,
+  );
   if (room.error) return refuse(room.error);
   const warnings = findOverlaps(regions, memoryFacts(access)).map((w) => w.message);
   if (room.grewBy) warnings.push(`Memory grew by ${room.grewBy} page(s) to make room for the arguments.`);
@@ -194,7 +221,18 @@ export function callTagged(access: ReactorAccess, fn: ExportedFunction, args: Ta
   const extent = invoked.ok ? taggedExtent(new Uint8Array(memory.buffer), options) : 0;
   const spans = [{ offset: startOffset, size: Math.max(bytes.length, extent - startOffset) }];
   const changedGroups = groupChanged(access, changed, spans);
-  const report: MemoryReport = { written: regions, writtenBytes, results: [], watched: areas, changed, isWholeMemoryWatched: watchAllMemory, allocations: [], warnings, memoryBytesBefore, changedGroups };
+  const report: MemoryReport = {
+    written: regions,
+    writtenBytes,
+    results: [],
+    watched: areas,
+    changed,
+    isWholeMemoryWatched: watchAllMemory,
+    allocations: [],
+    warnings,
+    memoryBytesBefore,
+    changedGroups,
+  };
   if (!invoked.ok) return { ending: invoked.ending, args: [], memory: report };
 
   // The results are decoded where they are needed (see callAnswer.ts): the page reads them from
@@ -220,19 +258,26 @@ export function callWithAllocator(
   if (!planned.ok) return refuse(planned.reason);
   const { allocator } = detectAllocator(module);
   if (planned.allocations.length > 0 && !allocator) {
-    return refuse("The module exports no allocator (malloc/free, alloc/dealloc, cabi_realloc or __wbindgen_malloc), so the explorer cannot place strings or arrays in its memory.");
+    return refuse(
+      "The module exports no allocator (malloc/free, alloc/dealloc, cabi_realloc or __wbindgen_malloc), so the explorer cannot place strings or arrays in its memory.",
+    );
   }
   const memoryBytesBefore = memory.buffer.byteLength;
   const allocations: Allocation[] = [];
   const pointers: number[] = [];
   const release = (requests: readonly AllocationRequest[]): string[] => {
     const problems: string[] = [];
-    if (!allocator?.free) return allocations.length ? [`${allocator?.alloc.exportName ?? "The allocator"} has no matching free, so the argument memory stays allocated.`] : [];
+    if (!allocator?.free)
+      return allocations.length
+        ? [`${allocator?.alloc.exportName ?? "The allocator"} has no matching free, so the argument memory stays allocated.`]
+        : [];
     requests.forEach((request, i) => {
       const allocation = allocations[i];
       if (!allocation || allocation.isFreed) return;
       const args = freeCallArgs(allocator, allocation.pointer, request.size, request.align);
-      const freed = args ? access.invoke(allocator.free!.exportName, args) : { ok: false as const, ending: { status: "refused" as const, message: "no free" } };
+      const freed = args
+        ? access.invoke(allocator.free!.exportName, args)
+        : { ok: false as const, ending: { status: "refused" as const, message: "no free" } };
       if (freed.ok) allocation.isFreed = true;
       else problems.push(`Freeing ${allocation.label} at ${formatOffset(allocation.pointer)} failed.`);
     });
@@ -243,13 +288,24 @@ export function callWithAllocator(
     const got = access.invoke(allocator!.alloc.exportName, allocCallArgs(allocator!, request.size, request.align));
     if (!got.ok) {
       release(planned.allocations);
-      const ending = got.ending.status === "trapped" ? { ...got.ending, trap: { ...got.ending.trap, description: `The allocator ${allocator!.alloc.exportName} trapped: ${got.ending.trap.description}` } } : got.ending;
+      const ending =
+        got.ending.status === "trapped"
+          ? {
+              ...got.ending,
+              trap: {
+                ...got.ending.trap,
+                description: `The allocator ${allocator!.alloc.exportName} trapped: ${got.ending.trap.description}`,
+              },
+            }
+          : got.ending;
       return { ending, args: [] };
     }
     const pointer = Number(got.raw) >>> 0;
     if (pointer === 0) {
       release(planned.allocations);
-      return refuse(`${allocator!.alloc.exportName}(${request.size}) returned a null pointer: the module is out of memory. Nothing was written.`);
+      return refuse(
+        `${allocator!.alloc.exportName}(${request.size}) returned a null pointer: the module is out of memory. Nothing was written.`,
+      );
     }
     pointers.push(pointer);
     allocations.push({ pointer, size: request.size, label: request.label, isFreed: false });
@@ -264,7 +320,9 @@ export function callWithAllocator(
   // A result that points into memory may point anywhere the export wrote, so then all of memory
   // is compared: otherwise the bytes it returned would show as unchanged.
   const isWholeMemory = watchAllMemory || plan.result.kind !== "plain";
-  const areas = isWholeMemory ? [{ offset: 0, size: memory.buffer.byteLength }] : allocations.map((a) => ({ offset: a.pointer, size: a.size }));
+  const areas = isWholeMemory
+    ? [{ offset: 0, size: memory.buffer.byteLength }]
+    : allocations.map((a) => ({ offset: a.pointer, size: a.size }));
   const writtenBytes = planned.allocations.map((request, i) => ({ offset: pointers[i] as number, bytes: request.bytes }));
   const changes = writeAndWatch(access, memory, writtenBytes, isWholeMemory ? "all" : areas);
   const args = asWasmValues(fn.type.params, finished.args);
@@ -285,13 +343,16 @@ export function callWithAllocator(
     const read = interpretResult(plan, invoked.raw, new Uint8Array(memory.buffer));
     ending = { status: "returned", results: read.ok ? read.values : resultValues(fn.type.results, invoked.raw) };
     if (plan.result.kind !== "plain") {
-      report.decoded = read.ok ? { convention: "allocator", text: read.text } : { convention: "allocator", error: { message: read.message, offset: read.offset } };
+      report.decoded = read.ok
+        ? { convention: "allocator", text: read.text }
+        : { convention: "allocator", error: { message: read.message, offset: read.offset } };
     }
     if (read.ok) {
       report.results = read.regions;
       report.warnings.push(...read.warnings);
       // What the export returned was allocated by the module: its owner frees it, not the explorer.
-      if (read.regions.length && plan.result.kind !== "plain") report.warnings.push("The returned memory belongs to the module; the explorer does not free it.");
+      if (read.regions.length && plan.result.kind !== "plain")
+        report.warnings.push("The returned memory belongs to the module; the explorer does not free it.");
     }
   } else {
     ending = invoked.ending;

@@ -6,12 +6,31 @@
 import { WASI } from "@runno/wasi";
 import type { WasmValue } from "../../src/core/abi/numbers";
 import { addTaggedResults, packReport, returnedCode, unpackGlobals } from "../../src/core/callAnswer";
-import type { CallAnswer, CallEnding, CallOutcome, ConventionCall, GlobalNumber, GlobalValue, InstanceReport, LoadReport, MemoryWindow, ProvidedImport } from "../../src/core/protocol";
+import type {
+  CallAnswer,
+  CallEnding,
+  CallOutcome,
+  ConventionCall,
+  GlobalNumber,
+  GlobalValue,
+  InstanceReport,
+  LoadReport,
+  MemoryWindow,
+  ProvidedImport,
+} from "../../src/core/protocol";
 import { memoryAreas, readMemoryLayout } from "../../src/core/memoryAreas";
 import { parseModule } from "../../src/core/wasm/parseModule";
 import type { ExportedFunction, FuncType, Import, ModuleInfo, ValType } from "../../src/core/wasm/types";
 import { ChangeDetector } from "./changeDetector";
-import { callPlainWatched, callTagged, callWithAllocator, resultValues, wasmNumber, type MemoryCallResult, type ReactorAccess } from "./memoryCall";
+import {
+  callPlainWatched,
+  callTagged,
+  callWithAllocator,
+  resultValues,
+  wasmNumber,
+  type MemoryCallResult,
+  type ReactorAccess,
+} from "./memoryCall";
 import { classifyTrap, exitCodeOf, MissingImportError } from "./trap";
 
 /** Output beyond this many characters per stream and call is cut, so a chatty loop cannot exhaust memory. */
@@ -74,7 +93,12 @@ function provideImports(
     if (wasiModules.has(module) && desc.kind === "func") {
       const isImplemented = name in namespace;
       if (!isImplemented) namespace[name] = stub(module, name);
-      provided.push({ module, name, provision: isImplemented ? "wasi" : "stub", note: isImplemented ? undefined : "not implemented by the WASI layer" });
+      provided.push({
+        module,
+        name,
+        provision: isImplemented ? "wasi" : "stub",
+        note: isImplemented ? undefined : "not implemented by the WASI layer",
+      });
       continue;
     }
     switch (desc.kind) {
@@ -84,11 +108,16 @@ function provideImports(
         break;
       case "memory": {
         const { min, max, isShared, is64 } = desc.limits;
-        if (isShared || is64) throw new LinkRefusal(`The module imports a ${isShared ? "shared" : "64-bit"} memory "${module}.${name}", which the explorer cannot provide here.`);
+        if (isShared || is64)
+          throw new LinkRefusal(
+            `The module imports a ${isShared ? "shared" : "64-bit"} memory "${module}.${name}", which the explorer cannot provide here.`,
+          );
         memory = new WebAssembly.Memory(max === undefined ? { initial: min } : { initial: min, maximum: max });
         namespace[name] = memory;
         provided.push({ module, name, provision: "memory", note: `a fresh memory of ${min} page(s)` });
-        notes.push(`The module imports its memory (${module}.${name}); the explorer provides a fresh one of ${min} page(s)${max === undefined ? "" : `, at most ${max}`}.`);
+        notes.push(
+          `The module imports its memory (${module}.${name}); the explorer provides a fresh one of ${min} page(s)${max === undefined ? "" : `, at most ${max}`}.`,
+        );
         break;
       }
       case "table": {
@@ -100,8 +129,14 @@ function provideImports(
       }
       case "global": {
         const value = globalValueType(desc.valType);
-        if (!value) throw new LinkRefusal(`The module imports a global "${module}.${name}" of type ${desc.valType}, which the explorer cannot provide.`);
-        namespace[name] = new WebAssembly.Global({ value, mutable: desc.isMutable }, value === "anyfunc" || value === "externref" ? null : zeroOf(desc.valType));
+        if (!value)
+          throw new LinkRefusal(
+            `The module imports a global "${module}.${name}" of type ${desc.valType}, which the explorer cannot provide.`,
+          );
+        namespace[name] = new WebAssembly.Global(
+          { value, mutable: desc.isMutable },
+          value === "anyfunc" || value === "externref" ? null : zeroOf(desc.valType),
+        );
         provided.push({ module, name, provision: "global", note: "zero" });
         break;
       }
@@ -186,7 +221,8 @@ export class Reactor {
     if (info.kind === "command") {
       return {
         status: "notInstantiated",
-        reason: "This is a WASI command: it exports `_start`, so it is meant to run once as a program. Its exports are listed, but the explorer runs reactors only (modules with `_initialize` or no entry point).",
+        reason:
+          "This is a WASI command: it exports `_start`, so it is meant to run once as a program. Its exports are listed, but the explorer runs reactors only (modules with `_initialize` or no entry point).",
       };
     }
     const wasi = new WASI({
@@ -225,7 +261,9 @@ export class Reactor {
       // `_start` never does. @runno/wasi refuses a module exporting `_start`, so it is shown the
       // exports without it.
       exportsForWasi = Object.fromEntries(Object.entries(instance.exports).filter(([name]) => name !== "_start"));
-      notes.push("The module exports both `_start` and `_initialize`, which the WASI application ABI does not allow. The explorer treats it as a reactor: it runs `_initialize` and never `_start`.");
+      notes.push(
+        "The module exports both `_start` and `_initialize`, which the WASI application ABI does not allow. The explorer treats it as a reactor: it runs `_initialize` and never `_start`.",
+      );
     }
     this.memory = imports.memory ?? Object.values(instance.exports).find((e): e is WebAssembly.Memory => e instanceof WebAssembly.Memory);
     this.access.memory = this.memory;
@@ -246,7 +284,16 @@ export class Reactor {
     if (!this.memory) notes.push("The module has no memory; conventions that pass values through memory are unavailable.");
     const { stdout, stderr } = this.output.take();
     const firstMemory = this.memory ? this.readWindow(0, firstMemoryBytes) : undefined;
-    return { status: "ready", memoryBytes: this.memoryBytes, firstMemory, globals: this.globals(), imports: imports.provided, stdout, stderr, notes };
+    return {
+      status: "ready",
+      memoryBytes: this.memoryBytes,
+      firstMemory,
+      globals: this.globals(),
+      imports: imports.provided,
+      stdout,
+      stderr,
+      notes,
+    };
   }
 
   /** Copies up to `length` bytes of memory from `offset`, clamped to memory; never the live buffer. */
@@ -303,7 +350,10 @@ export class Reactor {
   /** The same call as the page receives it, packed (see callAnswer.ts). */
   answer(exportName: string, call: ConventionCall, watchAllMemory = false): CallAnswer {
     const { ran, details } = this.timedRun(exportName, call, watchAllMemory);
-    const tagged = call.convention === "tagged" && this.memory ? { ending: ran.ending, memory: new Uint8Array(this.memory.buffer), options: call.options } : undefined;
+    const tagged =
+      call.convention === "tagged" && this.memory
+        ? { ending: ran.ending, memory: new Uint8Array(this.memory.buffer), options: call.options }
+        : undefined;
     const memory = ran.memory && packReport(ran.memory, tagged);
     return Object.assign(ran.ending, { args: ran.args, memory, ...details, globals: this.globalNumbers() });
   }
@@ -320,13 +370,17 @@ export class Reactor {
   private run(exportName: string, call: ConventionCall, watchAllMemory: boolean): MemoryCallResult {
     this.functions ??= new Map(this.module.functions.map((f) => [f.name, f]));
     const fn = this.functions.get(exportName);
-    if (!fn || typeof this.exports[exportName] !== "function") return { ending: { status: "refused", message: `The module has no exported function "${exportName}".` }, args: [] };
+    if (!fn || typeof this.exports[exportName] !== "function")
+      return { ending: { status: "refused", message: `The module has no exported function "${exportName}".` }, args: [] };
     switch (call.convention) {
       case "plain": {
         const mismatch = checkArgs(fn.type, call.args);
         if (mismatch) return { ending: { status: "refused", message: mismatch }, args: call.args };
         if (watchAllMemory) return callPlainWatched(this.access, fn, call.args);
-        const invoked = this.invoke(exportName, call.args.map((a) => a.value));
+        const invoked = this.invoke(
+          exportName,
+          call.args.map((a) => a.value),
+        );
         if (!invoked.ok) return { ending: invoked.ending, args: call.args };
         return { ending: { status: "returned", results: resultValues(fn.type.results, invoked.raw) }, args: call.args };
       }
@@ -364,7 +418,9 @@ export function checkArgs(type: FuncType, args: WasmValue[]): string | undefined
     const expected = type.params[i];
     if (arg.type !== expected) return `Argument ${i} is ${arg.type}, but the parameter is ${expected}.`;
     const isWellFormed =
-      arg.type === "i64" ? typeof arg.value === "bigint" : typeof arg.value === "number" && (arg.type !== "i32" || Number.isInteger(arg.value));
+      arg.type === "i64"
+        ? typeof arg.value === "bigint"
+        : typeof arg.value === "number" && (arg.type !== "i32" || Number.isInteger(arg.value));
     if (!isWellFormed) return `Argument ${i} is not a valid ${arg.type} value.`;
   }
   return undefined;

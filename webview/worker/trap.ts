@@ -7,7 +7,10 @@ import type { TrapInfo, TrapKind } from "../../src/core/protocol";
 
 /** Thrown by a stub standing in for an import the explorer cannot provide. */
 export class MissingImportError extends Error {
-  constructor(readonly module: string, readonly field: string) {
+  constructor(
+    readonly module: string,
+    readonly field: string,
+  ) {
     super(`The export called the import "${module}.${field}", which the explorer does not provide (it is a stub that traps).`);
     this.name = "MissingImportError";
   }
@@ -15,12 +18,28 @@ export class MissingImportError extends Error {
 
 const patterns: [RegExp, TrapKind, string][] = [
   [/unreachable/i, "unreachable", "The export reached an `unreachable` instruction."],
-  [/memory access out of bounds|out of bounds memory access/i, "memoryOutOfBounds", "Out-of-bounds memory access: the export read or wrote outside linear memory."],
+  [
+    /memory access out of bounds|out of bounds memory access/i,
+    "memoryOutOfBounds",
+    "Out-of-bounds memory access: the export read or wrote outside linear memory.",
+  ],
   [/divide by zero|remainder by zero|division by zero/i, "divideByZero", "Integer divide by zero."],
   [/divide result unrepresentable|integer overflow/i, "integerOverflow", "Integer overflow: the result of a signed division does not fit."],
-  [/float unrepresentable|invalid conversion/i, "invalidConversion", "Invalid conversion to integer: the float is NaN or out of the integer's range."],
-  [/signature mismatch|indirect call/i, "indirectCallMismatch", "Indirect call type mismatch: call_indirect reached a null entry or a function of another type."],
-  [/table index is out of bounds|table.*out of bounds/i, "tableOutOfBounds", "Undefined element: call_indirect used an index outside the table."],
+  [
+    /float unrepresentable|invalid conversion/i,
+    "invalidConversion",
+    "Invalid conversion to integer: the float is NaN or out of the integer's range.",
+  ],
+  [
+    /signature mismatch|indirect call/i,
+    "indirectCallMismatch",
+    "Indirect call type mismatch: call_indirect reached a null entry or a function of another type.",
+  ],
+  [
+    /table index is out of bounds|table.*out of bounds/i,
+    "tableOutOfBounds",
+    "Undefined element: call_indirect used an index outside the table.",
+  ],
 ];
 
 /** Returns the trap `thrown` represents, or undefined when it is not a trap (a proc_exit, say). */
@@ -29,7 +48,11 @@ export function classifyTrap(thrown: unknown): TrapInfo | undefined {
     return { kind: "missingImport", description: thrown.message, engineMessage: thrown.message };
   }
   if (thrown instanceof RangeError && /call stack/i.test(thrown.message)) {
-    return { kind: "stackOverflow", description: "Stack overflow: the export recursed too deeply (call stack exhausted).", engineMessage: thrown.message };
+    return {
+      kind: "stackOverflow",
+      description: "Stack overflow: the export recursed too deeply (call stack exhausted).",
+      engineMessage: thrown.message,
+    };
   }
   if (thrown instanceof WebAssembly.RuntimeError) {
     for (const [pattern, kind, description] of patterns) {

@@ -69,9 +69,7 @@ export type PlanSlot =
 
 /** How to read what the export returns. */
 export type ResultReading =
-  | { kind: "plain" }
-  | { kind: "cstring"; maxBytes: number }
-  | { kind: "pointerLength"; holds: Holds; lengthUnit: LengthUnit };
+  { kind: "plain" } | { kind: "cstring"; maxBytes: number } | { kind: "pointerLength"; holds: Holds; lengthUnit: LengthUnit };
 
 /**
  * A per-export plan: one slot per user argument, covering every wasm parameter once, in order,
@@ -119,8 +117,7 @@ export interface AllocationRequest {
 
 /** The wasm arguments for the call and the labelled regions written, or why they cannot be built. */
 export type FinishedArguments =
-  | { ok: true; args: (number | bigint)[]; regions: Region[]; warnings: LayoutWarning[] }
-  | { ok: false; reason: string; slotIndex?: number };
+  { ok: true; args: (number | bigint)[]; regions: Region[]; warnings: LayoutWarning[] } | { ok: false; reason: string; slotIndex?: number };
 
 /** A C string read from memory. `isTruncated` says no NUL came within `maxBytes`. */
 export type CStringRead =
@@ -129,8 +126,7 @@ export type CStringRead =
 
 /** A (pointer, length) value read from memory. */
 export type PointerLengthRead =
-  | { ok: true; value: MemoryValue; text: string; invalid: ByteRange[]; regions: Region[] }
-  | { ok: false; message: string; offset: number };
+  { ok: true; value: MemoryValue; text: string; invalid: ByteRange[]; regions: Region[] } | { ok: false; message: string; offset: number };
 
 /** What a call returned, read according to the plan: the raw values, and any memory they point at. */
 export type ResultRead =
@@ -142,7 +138,12 @@ export const DEFAULT_CSTRING_MAX_BYTES = 64 * 1024;
 
 type Sig = { params: ValType[]; results: ValType[] };
 
-const ALLOC_SHAPES: { family: AllocatorFamily; names: string[]; shapes: { sig: Sig; args: AllocArgRole[] }[]; free: { names: string[]; shapes: { sig: Sig; args: FreeArgRole[] }[] } }[] = [
+const ALLOC_SHAPES: {
+  family: AllocatorFamily;
+  names: string[];
+  shapes: { sig: Sig; args: AllocArgRole[] }[];
+  free: { names: string[]; shapes: { sig: Sig; args: FreeArgRole[] }[] };
+}[] = [
   {
     family: "malloc",
     names: ["malloc"],
@@ -224,7 +225,9 @@ function findAllocator(module: ModuleInfo): AllocatorDetection {
       if (fn === undefined) continue;
       const shape = family.shapes.find((s) => sameSig(s.sig, fn.type));
       if (shape === undefined) {
-        notes.push(`${name} is exported but its signature ${signature(fn.type)} is not ${family.shapes.map((s) => signature(s.sig)).join(" or ")}, so it is not used as the allocator`);
+        notes.push(
+          `${name} is exported but its signature ${signature(fn.type)} is not ${family.shapes.map((s) => signature(s.sig)).join(" or ")}, so it is not used as the allocator`,
+        );
         continue;
       }
       if (found !== undefined) break;
@@ -240,11 +243,19 @@ function findAllocator(module: ModuleInfo): AllocatorDetection {
         free = { exportName: freeName, args: fs.args };
         break;
       }
-      const describe = (fnName: string, args: readonly string[]): string => `${fnName}(${args.map((a) => (a === "zero" ? "0" : a)).join(", ")})`;
+      const describe = (fnName: string, args: readonly string[]): string =>
+        `${fnName}(${args.map((a) => (a === "zero" ? "0" : a)).join(", ")})`;
       const description =
         describe(name, shape.args) +
-        (free !== undefined ? ` and ${describe(free.exportName, free.args)}` : family.family === "cabi_realloc" ? ", which has no free: blocks stay allocated until the module is reloaded" : ", with no matching free: blocks stay allocated until the module is reloaded");
-      found = free === undefined ? { family: family.family, alloc: { exportName: name, args: shape.args }, description } : { family: family.family, alloc: { exportName: name, args: shape.args }, free, description };
+        (free !== undefined
+          ? ` and ${describe(free.exportName, free.args)}`
+          : family.family === "cabi_realloc"
+            ? ", which has no free: blocks stay allocated until the module is reloaded"
+            : ", with no matching free: blocks stay allocated until the module is reloaded");
+      found =
+        free === undefined
+          ? { family: family.family, alloc: { exportName: name, args: shape.args }, description }
+          : { family: family.family, alloc: { exportName: name, args: shape.args }, free, description };
       break;
     }
   }
@@ -288,7 +299,10 @@ export function changeSlot(plan: CallPlan, slotIndex: number, choice: SlotChoice
   if (slot === undefined) return { ok: false, reason: `there is no argument ${slotIndex}` };
   const before = plan.slots.slice(0, slotIndex);
   const after = plan.slots.slice(slotIndex + 1);
-  const done = (replacement: PlanSlot[], rest = after): PlanEdit => ({ ok: true, plan: { ...plan, slots: [...before, ...replacement, ...rest] } });
+  const done = (replacement: PlanSlot[], rest = after): PlanEdit => ({
+    ok: true,
+    plan: { ...plan, slots: [...before, ...replacement, ...rest] },
+  });
   const scalarsOf = (s: PlanSlot): PlanSlot[] =>
     s.kind === "pointerLength"
       ? [
@@ -319,20 +333,40 @@ export function changeSlot(plan: CallPlan, slotIndex: number, choice: SlotChoice
         return { ok: false, reason: `argument ${slotIndex} (${slot.name}) is ${slot.type}; a pointer must be an i32` };
       }
       const next = after[0];
-      const nextIsI32 = next !== undefined && ((next.kind === "scalar" && next.type === "i32") || next.kind === "cstring") && next.param === param + 1;
+      const nextIsI32 =
+        next !== undefined && ((next.kind === "scalar" && next.type === "i32") || next.kind === "cstring") && next.param === param + 1;
       if (!nextIsI32 || next === undefined) {
-        return { ok: false, reason: `a pointer + length needs the parameter after ${slot.name} to be an i32 on its own, to hold the length` };
+        return {
+          ok: false,
+          reason: `a pointer + length needs the parameter after ${slot.name} to be an i32 on its own, to hold the length`,
+        };
       }
-      return done([{ kind: "pointerLength", ptrParam: param, lenParam: next.param, name: slot.name, lenName: next.name, holds: choice.holds, lengthUnit }], after.slice(1));
+      return done(
+        [
+          {
+            kind: "pointerLength",
+            ptrParam: param,
+            lenParam: next.param,
+            name: slot.name,
+            lenName: next.name,
+            holds: choice.holds,
+            lengthUnit,
+          },
+        ],
+        after.slice(1),
+      );
     }
   }
 }
 
 /** Changes how the result is read. A pointer + length result needs two i32 results; a C string one i32. */
 export function changeResultReading(plan: CallPlan, reading: ResultReading): PlanEdit {
-  if (reading.kind === "cstring" && !sameTypes(plan.results, ["i32"])) return { ok: false, reason: `a C string result needs the export to return one i32, not ${typesText(plan.results)}` };
-  if (reading.kind === "pointerLength" && !sameTypes(plan.results, ["i32", "i32"])) return { ok: false, reason: `a pointer + length result needs the export to return (i32, i32), not ${typesText(plan.results)}` };
-  if (reading.kind === "pointerLength" && !isHolds(reading.holds)) return { ok: false, reason: `${String(reading.holds)} is not something a pointer can hold here` };
+  if (reading.kind === "cstring" && !sameTypes(plan.results, ["i32"]))
+    return { ok: false, reason: `a C string result needs the export to return one i32, not ${typesText(plan.results)}` };
+  if (reading.kind === "pointerLength" && !sameTypes(plan.results, ["i32", "i32"]))
+    return { ok: false, reason: `a pointer + length result needs the export to return (i32, i32), not ${typesText(plan.results)}` };
+  if (reading.kind === "pointerLength" && !isHolds(reading.holds))
+    return { ok: false, reason: `${String(reading.holds)} is not something a pointer can hold here` };
   return { ok: true, plan: { ...plan, result: reading } };
 }
 
@@ -351,11 +385,14 @@ export function checkPlan(plan: CallPlan, fn: ExportedFunction): string | undefi
     const params = s.kind === "pointerLength" ? [s.ptrParam, s.lenParam] : [s.param];
     for (const p of params) {
       if (p !== expected) return `argument ${i} does not cover parameter ${expected} in order`;
-      if (s.kind !== "scalar" && fn.type.params[p] !== "i32") return `argument ${i} treats parameter ${p} (${String(fn.type.params[p])}) as a pointer or length`;
-      if (s.kind === "scalar" && fn.type.params[p] !== s.type) return `argument ${i} says parameter ${p} is ${s.type}, but it is ${String(fn.type.params[p])}`;
+      if (s.kind !== "scalar" && fn.type.params[p] !== "i32")
+        return `argument ${i} treats parameter ${p} (${String(fn.type.params[p])}) as a pointer or length`;
+      if (s.kind === "scalar" && fn.type.params[p] !== s.type)
+        return `argument ${i} says parameter ${p} is ${s.type}, but it is ${String(fn.type.params[p])}`;
       expected++;
     }
-    if (s.kind === "pointerLength" && (!isHolds(s.holds) || (s.lengthUnit !== "bytes" && s.lengthUnit !== "elements"))) return `argument ${i} holds an unknown kind of value`;
+    if (s.kind === "pointerLength" && (!isHolds(s.holds) || (s.lengthUnit !== "bytes" && s.lengthUnit !== "elements")))
+      return `argument ${i} holds an unknown kind of value`;
   }
   if (expected !== fn.type.params.length) return `the plan covers ${expected} of ${fn.name}'s ${fn.type.params.length} parameters`;
   const r = changeResultReading(plan, plan.result);
@@ -367,7 +404,8 @@ export function checkPlan(plan: CallPlan, fn: ExportedFunction): string | undefi
  * C string, hex for bytes (see `parseBytesArg`), `[1, 2, 3]` for a typed array.
  */
 export function parseSlotArgument(slot: PlanSlot, text: string): Parsed<SlotValue> {
-  const wrapMemory = (p: Parsed<MemoryValue>): Parsed<SlotValue> => (p.ok ? { ok: true, value: { kind: "memory", value: p.value }, note: p.note } : p);
+  const wrapMemory = (p: Parsed<MemoryValue>): Parsed<SlotValue> =>
+    p.ok ? { ok: true, value: { kind: "memory", value: p.value }, note: p.note } : p;
   switch (slot.kind) {
     case "scalar": {
       if (!isNumericType(slot.type)) return { ok: false, reason: `${slot.type} parameters cannot be entered as text` };
@@ -387,8 +425,16 @@ export function parseSlotArgument(slot: PlanSlot, text: string): Parsed<SlotValu
  * The memory to allocate before the call, one request per pointer slot, in slot order. Checks
  * that each value suits its slot; the reason names the argument.
  */
-export function planAllocations(plan: CallPlan, values: readonly SlotValue[]): { ok: true; allocations: AllocationRequest[] } | { ok: false; reason: string; slotIndex: number } {
-  if (values.length !== plan.slots.length) return { ok: false, reason: `${plan.exportName} takes ${plural(plan.slots.length, "argument")}, not ${values.length}`, slotIndex: Math.min(values.length, plan.slots.length) };
+export function planAllocations(
+  plan: CallPlan,
+  values: readonly SlotValue[],
+): { ok: true; allocations: AllocationRequest[] } | { ok: false; reason: string; slotIndex: number } {
+  if (values.length !== plan.slots.length)
+    return {
+      ok: false,
+      reason: `${plan.exportName} takes ${plural(plan.slots.length, "argument")}, not ${values.length}`,
+      slotIndex: Math.min(values.length, plan.slots.length),
+    };
   const allocations: AllocationRequest[] = [];
   for (const [i, slot] of plan.slots.entries()) {
     const v = values[i] as SlotValue;
@@ -422,14 +468,26 @@ export function finishArguments(
   pointers: readonly number[],
   memoryByteLength?: number,
 ): FinishedArguments {
-  if (pointers.length !== allocations.length) return { ok: false, reason: `${allocations.length} blocks were needed but ${pointers.length} pointers were given` };
+  if (pointers.length !== allocations.length)
+    return { ok: false, reason: `${allocations.length} blocks were needed but ${pointers.length} pointers were given` };
   const pointerOf = new Map<number, number>();
   const regions: Region[] = [];
   const warnings: LayoutWarning[] = [];
   for (const [k, a] of allocations.entries()) {
     const ptr = (pointers[k] ?? 0) >>> 0;
-    if (ptr === 0) return { ok: false, reason: `the allocator returned a null pointer for ${a.label} (${plural(a.size, "byte")}): is the module out of memory?`, slotIndex: a.slotIndex };
-    if (ptr % a.align !== 0) warnings.push({ severity: "warning", message: `the block for ${a.label} at ${formatOffset(ptr)} is not aligned to ${a.align} bytes`, offset: ptr, size: a.size });
+    if (ptr === 0)
+      return {
+        ok: false,
+        reason: `the allocator returned a null pointer for ${a.label} (${plural(a.size, "byte")}): is the module out of memory?`,
+        slotIndex: a.slotIndex,
+      };
+    if (ptr % a.align !== 0)
+      warnings.push({
+        severity: "warning",
+        message: `the block for ${a.label} at ${formatOffset(ptr)} is not aligned to ${a.align} bytes`,
+        offset: ptr,
+        size: a.size,
+      });
     if (memoryByteLength !== undefined) {
       const fit = checkFits(ptr, a.size, memoryByteLength);
       const err = fit.find((w) => w.severity === "error");
@@ -449,7 +507,8 @@ export function finishArguments(
       continue;
     }
     const ptr = pointerOf.get(i);
-    if (ptr === undefined || v.kind !== "memory") return { ok: false, reason: `argument ${i} (${slot.name}) has no block in memory`, slotIndex: i };
+    if (ptr === undefined || v.kind !== "memory")
+      return { ok: false, reason: `argument ${i} (${slot.name}) has no block in memory`, slotIndex: i };
     // Wasm takes i32 arguments as signed; a pointer above 2 GiB must be passed as its negative twin.
     args.push(ptr | 0);
     if (slot.kind === "pointerLength") args.push(lengthOf(v.value, slot.lengthUnit) | 0);
@@ -461,14 +520,23 @@ export function finishArguments(
  * Reads a NUL-terminated string at `ptr`, at most `maxBytes` bytes (default 64 KiB), decoding
  * UTF-8 lossily. `memory` is the whole memory or a window starting at `baseOffset`.
  */
-export function readCString(memory: Uint8Array, ptr: number, options: { baseOffset?: number; maxBytes?: number; label?: string } = {}): CStringRead {
+export function readCString(
+  memory: Uint8Array,
+  ptr: number,
+  options: { baseOffset?: number; maxBytes?: number; label?: string } = {},
+): CStringRead {
   const base = options.baseOffset ?? 0;
   const max = options.maxBytes ?? DEFAULT_CSTRING_MAX_BYTES;
   const address = ptr >>> 0;
   const label = options.label ?? "the result";
   if (address === 0) return { ok: false, message: `${label} is a null pointer`, offset: 0 };
   const start = address - base;
-  if (start < 0 || start >= memory.length) return { ok: false, message: `${label} points to ${formatOffset(address)}, outside memory (${formatOffset(base)}–${formatOffset(base + memory.length)})`, offset: address };
+  if (start < 0 || start >= memory.length)
+    return {
+      ok: false,
+      message: `${label} points to ${formatOffset(address)}, outside memory (${formatOffset(base)}–${formatOffset(base + memory.length)})`,
+      offset: address,
+    };
   const limit = Math.min(memory.length, start + max);
   // Search only up to the limit: a missing NUL must not cost a scan of the whole memory.
   const found = memory.subarray(start, limit).indexOf(0);
@@ -477,7 +545,8 @@ export function readCString(memory: Uint8Array, ptr: number, options: { baseOffs
   const stop = isTruncated ? limit : end;
   const decoded = decodeUtf8Lossy(memory, start, stop, base);
   const regions: Region[] = [];
-  if (stop > start) regions.push({ offset: address, size: stop - start, kind: "payload", label: "UTF-8", value: quoteString(decoded.text) });
+  if (stop > start)
+    regions.push({ offset: address, size: stop - start, kind: "payload", label: "UTF-8", value: quoteString(decoded.text) });
   if (!isTruncated) regions.push({ offset: base + end, size: 1, kind: "nul", label: "end of the C string" });
   return { ok: true, text: decoded.text, byteLength: stop - start, isTruncated, invalid: decoded.invalid, regions };
 }
@@ -504,23 +573,47 @@ export function readPointerLength(
   if (size === 0) return emptyRead(holds);
   const start = address - base;
   if (start < 0 || start + size > memory.length) {
-    return { ok: false, message: `${label}: ${plural(size, "byte")} at ${formatOffset(address)} run past the memory given (${formatOffset(base)}–${formatOffset(base + memory.length)})`, offset: address };
+    return {
+      ok: false,
+      message: `${label}: ${plural(size, "byte")} at ${formatOffset(address)} run past the memory given (${formatOffset(base)}–${formatOffset(base + memory.length)})`,
+      offset: address,
+    };
   }
   if (holds === "string") {
     const decoded = decodeUtf8Lossy(memory, start, start + size, base);
-    const regions: Region[] = size > 0 ? [{ offset: address, size, kind: "payload", label: "UTF-8", value: quoteString(decoded.text) }] : [];
+    const regions: Region[] =
+      size > 0 ? [{ offset: address, size, kind: "payload", label: "UTF-8", value: quoteString(decoded.text) }] : [];
     const bytes = memory.slice(start, start + size);
-    return { ok: true, value: { kind: "string", text: decoded.text, bytes }, text: quoteString(decoded.text), invalid: decoded.invalid, regions };
+    return {
+      ok: true,
+      value: { kind: "string", text: decoded.text, bytes },
+      text: quoteString(decoded.text),
+      invalid: decoded.invalid,
+      regions,
+    };
   }
   const bytes = memory.slice(start, start + size);
   if (holds === "bytes") {
     const text = formatBytes(bytes);
-    return { ok: true, value: { kind: "bytes", bytes }, text, invalid: [], regions: size > 0 ? [{ offset: address, size, kind: "payload", label: "raw bytes", value: text }] : [] };
+    return {
+      ok: true,
+      value: { kind: "bytes", bytes },
+      text,
+      invalid: [],
+      regions: size > 0 ? [{ offset: address, size, kind: "payload", label: "raw bytes", value: text }] : [],
+    };
   }
-  if (size % elementSize !== 0) return { ok: false, message: `${label}: ${plural(size, "byte")} is not a whole number of ${holds} elements`, offset: address };
+  if (size % elementSize !== 0)
+    return { ok: false, message: `${label}: ${plural(size, "byte")} is not a whole number of ${holds} elements`, offset: address };
   const values = readElements(holds, bytes, 0, size / elementSize);
   const text = formatArray(holds, values);
-  return { ok: true, value: { kind: "array", element: holds, values, bytes }, text, invalid: [], regions: size > 0 ? [{ offset: address, size, kind: "payload", label: holds, value: text }] : [] };
+  return {
+    ok: true,
+    value: { kind: "array", element: holds, values, bytes },
+    text,
+    invalid: [],
+    regions: size > 0 ? [{ offset: address, size, kind: "payload", label: holds, value: text }] : [],
+  };
 }
 
 /**
@@ -529,7 +622,8 @@ export function readPointerLength(
  */
 export function toWasmValues(results: readonly ValType[], returned: unknown): Parsed<WasmValue[]> {
   const list: unknown[] = results.length === 0 ? [] : results.length === 1 ? [returned] : Array.isArray(returned) ? returned : [];
-  if (list.length !== results.length) return { ok: false, reason: `expected ${plural(results.length, "result")} (${typesText(results)}), got ${describeJs(returned)}` };
+  if (list.length !== results.length)
+    return { ok: false, reason: `expected ${plural(results.length, "result")} (${typesText(results)}), got ${describeJs(returned)}` };
   const out: WasmValue[] = [];
   for (const [i, type] of results.entries()) {
     const v = list[i];
@@ -561,8 +655,15 @@ export function interpretResult(plan: CallPlan, returned: unknown, memory: Uint8
     const r = readCString(memory, ptr.value, { ...options, maxBytes: reading.maxBytes });
     if (!r.ok) return r;
     const warnings = r.invalid.map((b) => `invalid UTF-8 at ${formatOffset(b.offset)}, shown as U+FFFD`);
-    if (r.isTruncated) warnings.push(`no NUL within ${plural(reading.maxBytes, "byte")} of ${formatOffset(ptr.value >>> 0)}; the text is cut there`);
-    return { ok: true, values: values.value, text: quoteString(r.text, 4096), regions: r.regions.map((x) => ({ ...x, argIndex: 0 })), warnings };
+    if (r.isTruncated)
+      warnings.push(`no NUL within ${plural(reading.maxBytes, "byte")} of ${formatOffset(ptr.value >>> 0)}; the text is cut there`);
+    return {
+      ok: true,
+      values: values.value,
+      text: quoteString(r.text, 4096),
+      regions: r.regions.map((x) => ({ ...x, argIndex: 0 })),
+      warnings,
+    };
   }
   const [p, n] = values.value;
   if (p?.type !== "i32" || n?.type !== "i32") return { ok: false, message: "a pointer + length result needs two i32s" };
@@ -616,17 +717,28 @@ function memoryRegions(m: MemoryValue, argIndex: number): Region[] {
   const regions: Region[] = [];
   switch (m.kind) {
     case "string":
-      if (m.bytes.length > 0) regions.push({ offset: 0, size: m.bytes.length, kind: "payload", label: "UTF-8", value: quoteString(m.text), argIndex });
+      if (m.bytes.length > 0)
+        regions.push({ offset: 0, size: m.bytes.length, kind: "payload", label: "UTF-8", value: quoteString(m.text), argIndex });
       break;
     case "cstring":
-      if (m.bytes.length > 1) regions.push({ offset: 0, size: m.bytes.length - 1, kind: "payload", label: "UTF-8", value: quoteString(m.text), argIndex });
+      if (m.bytes.length > 1)
+        regions.push({ offset: 0, size: m.bytes.length - 1, kind: "payload", label: "UTF-8", value: quoteString(m.text), argIndex });
       regions.push({ offset: m.bytes.length - 1, size: 1, kind: "nul", label: "end of the C string", argIndex });
       break;
     case "bytes":
-      if (m.bytes.length > 0) regions.push({ offset: 0, size: m.bytes.length, kind: "payload", label: "raw bytes", value: formatBytes(m.bytes), argIndex });
+      if (m.bytes.length > 0)
+        regions.push({ offset: 0, size: m.bytes.length, kind: "payload", label: "raw bytes", value: formatBytes(m.bytes), argIndex });
       break;
     case "array":
-      if (m.bytes.length > 0) regions.push({ offset: 0, size: m.bytes.length, kind: "payload", label: m.element, value: formatArray(m.element, m.values), argIndex });
+      if (m.bytes.length > 0)
+        regions.push({
+          offset: 0,
+          size: m.bytes.length,
+          kind: "payload",
+          label: m.element,
+          value: formatArray(m.element, m.values),
+          argIndex,
+        });
       break;
   }
   return regions;

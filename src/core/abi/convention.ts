@@ -62,7 +62,14 @@ export function proposeConvention(fn: ExportedFunction, module: ModuleInfo): Con
     };
   }
   if (allocator === undefined || isAllocatorItself) {
-    return { convention: "plain", reason: allocator === undefined ? "The module exports no allocator, so arguments are passed as plain numbers." : `${fn.name} is part of the allocator; it takes plain numbers.`, plan };
+    return {
+      convention: "plain",
+      reason:
+        allocator === undefined
+          ? "The module exports no allocator, so arguments are passed as plain numbers."
+          : `${fn.name} is part of the allocator; it takes plain numbers.`,
+      plan,
+    };
   }
 
   const names = fn.type.params.map((_, i) => paramName(fn, i));
@@ -106,7 +113,11 @@ export function proposeConvention(fn: ExportedFunction, module: ModuleInfo): Con
     why.push("its name suggests it returns text, so the i32 result is read as a pointer to a C string");
   }
   const proposed: CallPlan = { ...plan, slots, result };
-  const convention: Convention = slots.some((s) => s.kind === "pointerLength") ? "allocator" : slots.some((s) => s.kind === "cstring") ? "cstring" : "plain";
+  const convention: Convention = slots.some((s) => s.kind === "pointerLength")
+    ? "allocator"
+    : slots.some((s) => s.kind === "cstring")
+      ? "cstring"
+      : "plain";
   const allocNote = ` Memory comes from ${allocator.description}.`;
   const reason =
     why.length === 0
@@ -116,9 +127,11 @@ export function proposeConvention(fn: ExportedFunction, module: ModuleInfo): Con
 }
 
 // Names that suggest what a parameter or an export is, as C, Rust and AssemblyScript sources spell them.
-const LENGTH_NAME = /^(len|length|n|size|count|cnt|num|nbytes|sz|cap|capacity|[a-z]*_?(len|length|size|count)|[a-z]+(Len|Length|Size|Count))$/i;
+const LENGTH_NAME =
+  /^(len|length|n|size|count|cnt|num|nbytes|sz|cap|capacity|[a-z]*_?(len|length|size|count)|[a-z]+(Len|Length|Size|Count))$/i;
 const CSTRING_NAME = /^(c?str|s|string|name|text|msg|message|path|filename|file|input|word|key|label|greeting|[a-z]+_(c?str|name|path))$/i;
-const DATA_FN_HINT = /(str|text|utf8|bytes|buf|data|array|arr|slice|vec|hash|parse|reverse|upper|lower|greet|hello|msg|message|sort|encode|decode|copy|fill|print|echo|sum|count|concat)/i;
+const DATA_FN_HINT =
+  /(str|text|utf8|bytes|buf|data|array|arr|slice|vec|hash|parse|reverse|upper|lower|greet|hello|msg|message|sort|encode|decode|copy|fill|print|echo|sum|count|concat)/i;
 const TEXT_RESULT_HINT = /(str|string|text|name|greet|hello|message|msg|version|describe|to_s)/i;
 
 function guessHolds(ptrName: string, fnName: string): Holds {

@@ -9,10 +9,7 @@
  * i32 as a signed int32, i64 as a signed 64-bit BigInt, f32 already `Math.fround`-ed.
  */
 export type WasmValue =
-  | { type: "i32"; value: number }
-  | { type: "i64"; value: bigint }
-  | { type: "f32"; value: number }
-  | { type: "f64"; value: number };
+  { type: "i32"; value: number } | { type: "i64"; value: bigint } | { type: "f32"; value: number } | { type: "f64"; value: number };
 
 /** Whether `value` is a `WasmValue`: one of the four types, with an i64 as a BigInt and the others as numbers. */
 export function isWasmValue(value: unknown): value is WasmValue {
@@ -175,7 +172,10 @@ export function readFloatLiteral(text: string, type: "f32" | "f64", what: string
       // JavaScript has one NaN value as far as the language is concerned, so a sign or payload
       // can only be asked for through the raw bits.
       if (sign === "-") {
-        return { ok: false, reason: `a NaN's sign cannot be chosen as text; give the bits instead, e.g. ${type === "f32" ? "0xffc00000" : "0xfff8000000000000"}` };
+        return {
+          ok: false,
+          reason: `a NaN's sign cannot be chosen as text; give the bits instead, e.g. ${type === "f32" ? "0xffc00000" : "0xfff8000000000000"}`,
+        };
       }
       return floatResult(NaN, type, undefined, false, s);
     }
@@ -187,10 +187,16 @@ export function readFloatLiteral(text: string, type: "f32" | "f64", what: string
     const digits = (hex[2] ?? "").replace(/_/g, "");
     const want = width / 4;
     if (hex[1] === "-") {
-      return { ok: false, reason: `hex input for ${what} gives the raw bits, so it has no sign; set the top bit instead (e.g. ${type === "f32" ? "0xbf800000" : "0xbff0000000000000"} is -1)` };
+      return {
+        ok: false,
+        reason: `hex input for ${what} gives the raw bits, so it has no sign; set the top bit instead (e.g. ${type === "f32" ? "0xbf800000" : "0xbff0000000000000"} is -1)`,
+      };
     }
     if (digits.length !== want || !/^[0-9a-fA-F]+(_[0-9a-fA-F]+)*$/.test(hex[2] ?? "")) {
-      return { ok: false, reason: `hex input for ${what} gives the raw bits and needs exactly ${want} hex digits, e.g. ${type === "f32" ? "0x3f800000" : "0x3ff0000000000000"} for 1` };
+      return {
+        ok: false,
+        reason: `hex input for ${what} gives the raw bits and needs exactly ${want} hex digits, e.g. ${type === "f32" ? "0x3f800000" : "0x3ff0000000000000"} for 1`,
+      };
     }
     const bits = BigInt("0x" + digits);
     const value = type === "f32" ? f32FromBits(Number(bits)) : f64FromBits(bits);
@@ -202,13 +208,19 @@ export function readFloatLiteral(text: string, type: "f32" | "f64", what: string
   const asDouble = Number(dec.clean);
   if (type === "f64") {
     if (!Number.isFinite(asDouble)) {
-      return { ok: false, reason: `${s} is too large for ${what} (largest finite value is ${human(String(Number.MAX_VALUE))}); enter Infinity if you mean infinity` };
+      return {
+        ok: false,
+        reason: `${s} is too large for ${what} (largest finite value is ${human(String(Number.MAX_VALUE))}); enter Infinity if you mean infinity`,
+      };
     }
     return floatResult(asDouble, type, undefined, !isExact(dec, asDouble), s);
   }
   const value = roundToF32(asDouble, dec);
   if (!Number.isFinite(value)) {
-    return { ok: false, reason: `${s} is too large for ${what} (largest finite value is ${human(String(F32_MAX))}); enter Infinity if you mean infinity` };
+    return {
+      ok: false,
+      reason: `${s} is too large for ${what} (largest finite value is ${human(String(F32_MAX))}); enter Infinity if you mean infinity`,
+    };
   }
   return floatResult(value, type, undefined, !isExact(dec, value), s);
 }
@@ -216,7 +228,13 @@ export function readFloatLiteral(text: string, type: "f32" | "f64", what: string
 /** The largest finite f32, as a double. */
 const F32_MAX = 3.4028234663852886e38;
 
-function floatResult(value: number, type: "f32" | "f64", bits: bigint | undefined, isRounded: boolean, input: string): Parsed<FloatLiteral> {
+function floatResult(
+  value: number,
+  type: "f32" | "f64",
+  bits: bigint | undefined,
+  isRounded: boolean,
+  input: string,
+): Parsed<FloatLiteral> {
   const shown = human(formatF64(value));
   let note = `passed as ${type} ${shown}`;
   if (bits !== undefined) {

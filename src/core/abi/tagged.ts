@@ -16,9 +16,7 @@ export type TaggedType = "Int32" | "Uint32" | "string" | "Int32Array" | "Uint32A
 
 /** One tagged argument or result. Numbers are plain JS numbers in the type's range. */
 export type TaggedArg =
-  | { type: "Int32" | "Uint32"; value: number }
-  | { type: "string"; value: string }
-  | { type: "Int32Array" | "Uint32Array"; value: number[] };
+  { type: "Int32" | "Uint32"; value: number } | { type: "string"; value: string } | { type: "Int32Array" | "Uint32Array"; value: number[] };
 
 /** Whether `value` has the shape of a `TaggedArg`: a type of the tag table and a value of that type's kind (ranges are `encodeTagged`'s to check). */
 export function isTaggedArg(value: unknown): value is TaggedArg {
@@ -76,9 +74,7 @@ export interface TaggedError {
 }
 
 /** Encoding's outcome: the bytes to write at `startOffset`, and a region for every part of them. */
-export type TaggedEncoded =
-  | { ok: true; bytes: Uint8Array; regions: Region[]; startOffset: number }
-  | { ok: false; error: TaggedError };
+export type TaggedEncoded = { ok: true; bytes: Uint8Array; regions: Region[]; startOffset: number } | { ok: false; error: TaggedError };
 
 /** Options for decoding: the convention's parameters, and where the given bytes sit in memory. */
 export interface TaggedDecodeOptions extends Partial<TaggedOptions> {
@@ -152,7 +148,15 @@ export function encodeTagged(args: readonly TaggedArg[], options: Partial<Tagged
   let at = startOffset;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as TaggedArg;
-    if (TAGS[arg.type] === undefined) return { ok: false, error: { message: `argument ${i} has the unknown type ${JSON.stringify((arg as { type: unknown }).type)}`, offset: at, argIndex: i } };
+    if (TAGS[arg.type] === undefined)
+      return {
+        ok: false,
+        error: {
+          message: `argument ${i} has the unknown type ${JSON.stringify((arg as { type: unknown }).type)}`,
+          offset: at,
+          argIndex: i,
+        },
+      };
     let problem: string | undefined;
     let size = w + 4;
     if (arg.type === "string") {
@@ -189,16 +193,38 @@ export function encodeTagged(args: readonly TaggedArg[], options: Partial<Tagged
       case "Int32":
       case "Uint32":
         putU32(bytes, p, arg.value);
-        regions.push({ offset: startOffset + p, size: 4, kind: "payload", label: arg.type === "Int32" ? "i32" : "u32", value: String(arg.value), argIndex: i });
+        regions.push({
+          offset: startOffset + p,
+          size: 4,
+          kind: "payload",
+          label: arg.type === "Int32" ? "i32" : "u32",
+          value: String(arg.value),
+          argIndex: i,
+        });
         p += 4;
         break;
       case "string": {
         const text = utf8[i] as Uint8Array;
         putU32(bytes, p, text.length);
-        regions.push({ offset: startOffset + p, size: 4, kind: "length", label: `length of argument ${i}`, value: plural(text.length, "byte"), argIndex: i });
+        regions.push({
+          offset: startOffset + p,
+          size: 4,
+          kind: "length",
+          label: `length of argument ${i}`,
+          value: plural(text.length, "byte"),
+          argIndex: i,
+        });
         p += 4;
         bytes.set(text, p);
-        if (text.length > 0) regions.push({ offset: startOffset + p, size: text.length, kind: "payload", label: "UTF-8", value: quoteString(arg.value), argIndex: i });
+        if (text.length > 0)
+          regions.push({
+            offset: startOffset + p,
+            size: text.length,
+            kind: "payload",
+            label: "UTF-8",
+            value: quoteString(arg.value),
+            argIndex: i,
+          });
         p += text.length;
         // The padding bytes stay zero, as the buffer starts.
         const pad = stringPadding(text.length, padStringsTo4);
@@ -210,10 +236,25 @@ export function encodeTagged(args: readonly TaggedArg[], options: Partial<Tagged
       case "Uint32Array": {
         const values = arg.value;
         putU32(bytes, p, values.length);
-        regions.push({ offset: startOffset + p, size: 4, kind: "length", label: `length of argument ${i}`, value: plural(values.length, "element"), argIndex: i });
+        regions.push({
+          offset: startOffset + p,
+          size: 4,
+          kind: "length",
+          label: `length of argument ${i}`,
+          value: plural(values.length, "element"),
+          argIndex: i,
+        });
         p += 4;
         const element = arg.type === "Int32Array" ? "Int32" : "Uint32";
-        if (values.length > 0) regions.push({ offset: startOffset + p, size: 4 * values.length, kind: "payload", label: element === "Int32" ? "i32" : "u32", value: formatArray(element, values), argIndex: i });
+        if (values.length > 0)
+          regions.push({
+            offset: startOffset + p,
+            size: 4 * values.length,
+            kind: "payload",
+            label: element === "Int32" ? "i32" : "u32",
+            value: formatArray(element, values),
+            argIndex: i,
+          });
         for (const v of values) {
           putU32(bytes, p, v);
           p += 4;
@@ -273,7 +314,10 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
   readEnd = o.startOffset;
   const end = options.memoryEnd ?? base + memory.length;
   if (o.startOffset < base || o.startOffset >= end) {
-    return fail(`the start offset ${formatOffset(o.startOffset)} is outside the memory given (${formatOffset(base)}–${formatOffset(end)})`, o.startOffset);
+    return fail(
+      `the start offset ${formatOffset(o.startOffset)} is outside the memory given (${formatOffset(base)}–${formatOffset(end)})`,
+      o.startOffset,
+    );
   }
   const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
   const w = o.tagWidth;
@@ -307,14 +351,22 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
       continue;
     }
 
-    if (at + 4 > end) return fail(`the length of ${NOUN[type]} at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
+    if (at + 4 > end)
+      return fail(`the length of ${NOUN[type]} at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
     const count = view.getUint32(at - base, true);
     const lengthAt = at;
     at += 4;
     readEnd = at;
     const elementSize = type === "string" ? 1 : 4;
     const size = count * elementSize;
-    regions.push({ offset: lengthAt, size: 4, kind: "length", label: `length of value ${i}`, value: plural(count, type === "string" ? "byte" : "element"), argIndex: i });
+    regions.push({
+      offset: lengthAt,
+      size: 4,
+      kind: "length",
+      label: `length of value ${i}`,
+      value: plural(count, type === "string" ? "byte" : "element"),
+      argIndex: i,
+    });
     if (at + size > end) {
       return fail(
         `${NOUN[type]} at ${formatOffset(lengthAt)} claims ${plural(count, type === "string" ? "byte" : "element")}, which run past the end of memory at ${formatOffset(end)}`,
@@ -325,13 +377,18 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
     readEnd = at + size;
     if (type === "string") {
       const decoded = decodeUtf8Lossy(memory, at - base, at - base + size, base);
-      for (const bad of decoded.invalid) warnings.push({ message: `invalid UTF-8 at ${formatOffset(bad.offset)} (${plural(bad.size, "byte")}) in value ${i}, shown as U+FFFD`, offset: bad.offset });
+      for (const bad of decoded.invalid)
+        warnings.push({
+          message: `invalid UTF-8 at ${formatOffset(bad.offset)} (${plural(bad.size, "byte")}) in value ${i}, shown as U+FFFD`,
+          offset: bad.offset,
+        });
       if (size > 0) regions.push({ offset: at, size, kind: "payload", label: "UTF-8", value: quoteString(decoded.text), argIndex: i });
       values.push({ type, value: decoded.text });
       at += size;
       const pad = stringPadding(size, o.padStringsTo4);
       if (pad > 0) {
-        if (at + pad > end) return fail(`the padding after the string at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
+        if (at + pad > end)
+          return fail(`the padding after the string at ${formatOffset(at)} runs past the end of memory at ${formatOffset(end)}`, at, i);
         readEnd = at + pad;
         for (let k = 0; k < pad; k++) {
           if (memory[at - base + k] !== 0) {
@@ -346,7 +403,15 @@ export function decodeTagged(memory: Uint8Array, options: TaggedDecodeOptions = 
     }
     const element = type === "Int32Array" ? "Int32" : "Uint32";
     const elements = readElements(element, memory, at - base, count) as number[];
-    if (size > 0) regions.push({ offset: at, size, kind: "payload", label: element === "Int32" ? "i32" : "u32", value: formatArray(element, elements), argIndex: i });
+    if (size > 0)
+      regions.push({
+        offset: at,
+        size,
+        kind: "payload",
+        label: element === "Int32" ? "i32" : "u32",
+        value: formatArray(element, elements),
+        argIndex: i,
+      });
     values.push({ type, value: elements });
     at += size;
   }
@@ -364,7 +429,7 @@ export function taggedExtent(memory: Uint8Array, options: Partial<TaggedOptions>
   const end = memory.length;
   if (startOffset >= end) return startOffset;
   const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength);
-  for (let at = startOffset; ; ) {
+  for (let at = startOffset; ;) {
     if (at + w > end) return at;
     const tag = w === 1 ? view.getUint8(at) : view.getInt32(at, true);
     at += w;
@@ -480,6 +545,9 @@ function putU32(bytes: Uint8Array, p: number, n: number): void {
 
 /** A tag as the memory view shows it: `0x03`, `0xFF`; with 4-byte tags, all eight digits. */
 function tagText(tag: number, width: 1 | 4): string {
-  const digits = (width === 1 ? tag & 0xff : tag >>> 0).toString(16).toUpperCase().padStart(width * 2, "0");
+  const digits = (width === 1 ? tag & 0xff : tag >>> 0)
+    .toString(16)
+    .toUpperCase()
+    .padStart(width * 2, "0");
   return tag === -1 ? `0x${digits}` : `0x${digits.toLowerCase()}`;
 }

@@ -13,7 +13,18 @@ import { plural } from "../wording";
 export type ElementKind = "Int8" | "Uint8" | "Int16" | "Uint16" | "Int32" | "Uint32" | "BigInt64" | "BigUint64" | "Float32" | "Float64";
 
 /** Every element kind, in the order a picker should list them. */
-export const ELEMENT_KINDS: readonly ElementKind[] = ["Int8", "Uint8", "Int16", "Uint16", "Int32", "Uint32", "BigInt64", "BigUint64", "Float32", "Float64"];
+export const ELEMENT_KINDS: readonly ElementKind[] = [
+  "Int8",
+  "Uint8",
+  "Int16",
+  "Uint16",
+  "Int32",
+  "Uint32",
+  "BigInt64",
+  "BigUint64",
+  "Float32",
+  "Float64",
+];
 
 /** The JavaScript type of one element: bigint for the 64-bit integer kinds, number otherwise. */
 export type ElementValue = number | bigint;
@@ -141,15 +152,23 @@ export function parseCStringArg(text: string): Parsed<MemoryValue> {
  * `0xde, 0xad` and empty text (no bytes). Each group needs an even number of hex digits.
  */
 export function parseBytesArg(text: string): Parsed<MemoryValue> {
-  const tokens = text.trim().split(/[\s:,]+/).filter((t) => t !== "");
+  const tokens = text
+    .trim()
+    .split(/[\s:,]+/)
+    .filter((t) => t !== "");
   const out: number[] = [];
   for (let t = 0; t < tokens.length; t++) {
     const token = tokens[t] ?? "";
     const digits = token.replace(/^0[xX]/, "");
     const bad = /[^0-9a-fA-F]/.exec(digits);
-    if (bad !== null) return { ok: false, reason: `"${token}" is not hex: unexpected "${bad[0]}" (bytes are written as hex, e.g. de ad be ef)` };
+    if (bad !== null)
+      return { ok: false, reason: `"${token}" is not hex: unexpected "${bad[0]}" (bytes are written as hex, e.g. de ad be ef)` };
     if (digits.length === 0) return { ok: false, reason: `"${token}" has no hex digits` };
-    if (digits.length % 2 !== 0) return { ok: false, reason: `"${token}" has an odd number of hex digits; each byte takes two (write 0${digits.slice(-1)} for one digit)` };
+    if (digits.length % 2 !== 0)
+      return {
+        ok: false,
+        reason: `"${token}" has an odd number of hex digits; each byte takes two (write 0${digits.slice(-1)} for one digit)`,
+      };
     for (let i = 0; i < digits.length; i += 2) out.push(parseInt(digits.slice(i, i + 2), 16));
   }
   return { ok: true, value: { kind: "bytes", bytes: Uint8Array.from(out) }, note: plural(out.length, "byte") };

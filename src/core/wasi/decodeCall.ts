@@ -10,7 +10,21 @@ import { decodeUtf8Lossy } from "../abi/utf8";
 import { hex, previewBytes, quoteText } from "./bytesText";
 import type { MemoryReader } from "./memoryReader";
 import { preview1Function, type Preview1Function, type Preview1Param } from "./preview1";
-import { decodeFlags, enumName, errnoInfo, eventtype, fdflags, filetype, preopentype, rights, roflags, subclockflags, clockid, eventrwflags, type ErrnoInfo } from "./typenames";
+import {
+  decodeFlags,
+  enumName,
+  errnoInfo,
+  eventtype,
+  fdflags,
+  filetype,
+  preopentype,
+  rights,
+  roflags,
+  subclockflags,
+  clockid,
+  eventrwflags,
+  type ErrnoInfo,
+} from "./typenames";
 
 /** A raw wasm value as the hook gives it: a number for i32 (possibly negative), a bigint for i64. */
 export type RawWasmValue = number | bigint;
@@ -195,13 +209,15 @@ class Decoding {
     this.cap = Number.isFinite(cap) ? Math.max(0, Math.floor(cap)) : 256;
     this.hasOutputs = isPlan || errno === 0;
     const params = fn && fn.params.length === raw.length ? fn.params : undefined;
-    this.args = raw.map((value, i) => (params?.[i] ? this.plainArg(params[i], value) : { name: `arg${i}`, raw: String(value), short: String(value), text: String(value) }));
+    this.args = raw.map((value, i) =>
+      params?.[i] ? this.plainArg(params[i], value) : { name: `arg${i}`, raw: String(value), short: String(value), text: String(value) },
+    );
   }
 
   /** Argument `i` as an unsigned 32-bit number (the hook gives i32 values signed). */
   u32(i: number): number {
     const v = this.raw[i];
-    return typeof v === "bigint" ? Number(BigInt.asUintN(32, v)) : (Number(v) >>> 0);
+    return typeof v === "bigint" ? Number(BigInt.asUintN(32, v)) : Number(v) >>> 0;
   }
 
   /** Argument `i` as an unsigned 64-bit bigint. */
@@ -242,7 +258,12 @@ class Decoding {
   }
 
   /** A result of fixed size written through out pointer `i` and decoded by `decode`. */
-  out(i: number, size: number, label: string, decode: (bytes: Uint8Array) => Omit<WasiResult, "label" | "offset" | "size">): WasiResult | undefined {
+  out(
+    i: number,
+    size: number,
+    label: string,
+    decode: (bytes: Uint8Array) => Omit<WasiResult, "label" | "offset" | "size">,
+  ): WasiResult | undefined {
     if (!this.hasOutputs) return undefined;
     const offset = this.u32(i);
     const bytes = this.wrote(offset, size, label);
@@ -289,7 +310,14 @@ class Decoding {
       kept.set(bytes, at);
       at += take;
     }
-    this.data.push({ label, direction, segments: present, totalSize, bytes: kept.slice(0, at), isTruncated: !isComplete || at < totalSize });
+    this.data.push({
+      label,
+      direction,
+      segments: present,
+      totalSize,
+      bytes: kept.slice(0, at),
+      isTruncated: !isComplete || at < totalSize,
+    });
   }
 
   /** Reads a string argument (pointer `i`, length `i + 1`) as UTF-8 and shows it in place of the pair. */
@@ -333,7 +361,12 @@ class Decoding {
       this.problems.push(`Only the first ${decoded} of ${count} iovecs are decoded.`);
     }
     const list = entries.map((e, k) => `[${k}] ${e.len} bytes at ${hex(e.buf)}`).join(", ");
-    this.setArg(i, `${count} ${noun} at ${hex(offset)}`, `${count} ${noun} at ${hex(offset)}${list ? `: ${list}` : ""}${count > decoded ? ", …" : ""}`, i + 1);
+    this.setArg(
+      i,
+      `${count} ${noun} at ${hex(offset)}`,
+      `${count} ${noun} at ${hex(offset)}${list ? `: ${list}` : ""}${count > decoded ? ", …" : ""}`,
+      i + 1,
+    );
     return entries;
   }
 
@@ -372,8 +405,9 @@ class Decoding {
 
   private plainArg(p: Preview1Param, value: RawWasmValue): WasiArg {
     const raw = String(value);
-    const arg = (short: string, text = short, isOut?: boolean): WasiArg => (isOut ? { name: p.name, raw, short, text, isOut } : { name: p.name, raw, short, text });
-    const u32 = typeof value === "bigint" ? Number(BigInt.asUintN(32, value)) : (Number(value) >>> 0);
+    const arg = (short: string, text = short, isOut?: boolean): WasiArg =>
+      isOut ? { name: p.name, raw, short, text, isOut } : { name: p.name, raw, short, text };
+    const u32 = typeof value === "bigint" ? Number(BigInt.asUintN(32, value)) : Number(value) >>> 0;
     switch (p.role) {
       case "fd":
         return arg(String(u32), this.describeFd(u32));
@@ -459,7 +493,11 @@ function decodeFilestat(b: Uint8Array): Omit<WasiResult, "label" | "offset" | "s
 function decodePrestat(b: Uint8Array): Omit<WasiResult, "label" | "offset" | "size"> {
   const tag = enumName(preopentype, b[0] ?? 0);
   const nameLength = le32(b, 4);
-  return { short: `prestat (${tag}, name length ${nameLength})`, text: `preopen type ${tag}, name length ${nameLength}`, value: nameLength };
+  return {
+    short: `prestat (${tag}, name length ${nameLength})`,
+    text: `preopen type ${tag}, name length ${nameLength}`,
+    value: nameLength,
+  };
 }
 
 /**
@@ -483,12 +521,22 @@ function stringTable(d: Decoding, what: "argv" | "environ", sizes: WasiSizes | u
     const inferred = inferStringTable(d.output, table, buf);
     count = inferred.count;
     bufSize = inferred.bufSize;
-    d.problems.push(`${what}'s count (${count}) was inferred from memory: no ${what === "argv" ? "args" : "environ"}_sizes_get came first.`);
+    d.problems.push(
+      `${what}'s count (${count}) was inferred from memory: no ${what === "argv" ? "args" : "environ"}_sizes_get came first.`,
+    );
   }
   const pointers = d.wrote(table, count * 4, `${what} pointers`);
   const strings = d.wrote(buf, bufSize, `${what} strings`);
   if (d.isPlan) return;
-  if (pointers) d.results.push({ label: `${what} pointers`, offset: table, size: count * 4, short: plural(count, "pointer"), text: `${plural(count, "pointer")} into ${hex(buf)}`, value: count });
+  if (pointers)
+    d.results.push({
+      label: `${what} pointers`,
+      offset: table,
+      size: count * 4,
+      short: plural(count, "pointer"),
+      text: `${plural(count, "pointer")} into ${hex(buf)}`,
+      value: count,
+    });
   if (strings) {
     const texts: string[] = [];
     let start = 0;
@@ -498,7 +546,14 @@ function stringTable(d: Decoding, what: "argv" | "environ", sizes: WasiSizes | u
       start = i + 1;
     }
     const list = texts.join(", ") + (texts.length < count ? ", …" : "");
-    d.results.push({ label: `${what} strings`, offset: buf, size: bufSize, short: `[${list}]`, text: `${bufSize} bytes: ${list}`, value: bufSize });
+    d.results.push({
+      label: `${what} strings`,
+      offset: buf,
+      size: bufSize,
+      short: `[${list}]`,
+      text: `${bufSize} bytes: ${list}`,
+      value: bufSize,
+    });
   }
 }
 
@@ -614,12 +669,22 @@ const decoders: Record<string, Decoder> = {
     while (at + 24 <= bytes.length) {
       const nameLength = le32(bytes, at + 16);
       const name = bytes.subarray(at + 24, Math.min(bytes.length, at + 24 + nameLength));
-      if (names.length < maxListed) names.push(`${quoteText(textOf(name))} (${enumName(filetype, bytes[at + 20] ?? 0)}${name.length < nameLength ? ", cut short" : ""})`);
+      if (names.length < maxListed)
+        names.push(
+          `${quoteText(textOf(name))} (${enumName(filetype, bytes[at + 20] ?? 0)}${name.length < nameLength ? ", cut short" : ""})`,
+        );
       count++;
       at += 24 + nameLength;
     }
     const list = names.join(", ") + (count > names.length ? ", …" : "");
-    d.results.push({ label: "dirents", offset, size: filled, short: plural(count, "entry", "entries"), text: list || "no entries", value: count });
+    d.results.push({
+      label: "dirents",
+      offset,
+      size: filled,
+      short: plural(count, "entry", "entries"),
+      text: list || "no entries",
+      value: count,
+    });
   },
   fd_renumber: noMemory,
   fd_seek: (d) => d.outU64(3, "newoffset", ""),
@@ -691,7 +756,11 @@ const decoders: Record<string, Decoder> = {
       }
     }
     const noun = plural(count, "subscription");
-    d.setArg(0, `${noun} at ${hex(inPtr)}`, `${noun} at ${hex(inPtr)}${!array ? " (out of bounds)" : subscriptions.length ? `: ${subscriptions.join("; ")}` : ""}`);
+    d.setArg(
+      0,
+      `${noun} at ${hex(inPtr)}`,
+      `${noun} at ${hex(inPtr)}${!array ? " (out of bounds)" : subscriptions.length ? `: ${subscriptions.join("; ")}` : ""}`,
+    );
     d.setArg(2, String(count), String(count));
     if (d.isPlan) {
       d.wrote(outPtr, count * 32, "events");
@@ -708,7 +777,14 @@ const decoders: Record<string, Decoder> = {
       if (k < maxListed) events.push(describeEvent(b));
     }
     if (nevents > count) d.problems.push(`nevents (${nevents}) is more than the ${count} subscriptions.`);
-    d.results.push({ label: "events", offset: outPtr, size: shown * 32, short: plural(shown, "event"), text: events.join("; ") || "no events", value: shown });
+    d.results.push({
+      label: "events",
+      offset: outPtr,
+      size: shown * 32,
+      short: plural(shown, "event"),
+      text: events.join("; ") || "no events",
+      value: shown,
+    });
   },
   proc_exit: noMemory,
   proc_raise: noMemory,

@@ -31,13 +31,17 @@ export function narrateWasiCall(call: WasiCall, options: NarrateOptions = {}): s
   if (call.name === "proc_exit") parts.push("exits, does not return");
   if (parts.length === 0 && call.errno?.code === 0) parts.push("succeeded");
   let line = parts.length > 0 ? `${head} ${parts.join(", ")}` : head;
-  if (call.problems.length > 0) line += ` — ${call.problems[0]}${call.problems.length > 1 ? ` (and ${call.problems.length - 1} more)` : ""}`;
+  if (call.problems.length > 0)
+    line += ` — ${call.problems[0]}${call.problems.length > 1 ? ` (and ${call.problems.length - 1} more)` : ""}`;
   return line;
 }
 
 function describeData(d: WasiData, options: NarrateOptions): string {
   const bytes = `${d.totalSize} ${d.totalSize === 1 ? "byte" : "bytes"}`;
   const shown = d.segments.slice(0, 3).map((s) => hex(s.offset));
-  const where = d.segments.length === 1 ? `at ${shown[0] ?? ""}` : `in ${d.segments.length} buffers at ${shown.join(", ")}${d.segments.length > 3 ? ", …" : ""}`;
+  const where =
+    d.segments.length === 1
+      ? `at ${shown[0] ?? ""}`
+      : `in ${d.segments.length} buffers at ${shown.join(", ")}${d.segments.length > 3 ? ", …" : ""}`;
   return `${bytes} ${where} ${previewData(d, options.maxPreviewChars)}`;
 }

@@ -6,7 +6,22 @@
  */
 
 import type { FuncType, Import, ValType } from "../wasm/types";
-import { advice, clockid, fdflags, fstflags, lookupflags, oflags, riflags, rights, sdflags, siflags, signal, whence, type EnumType, type FlagSet } from "./typenames";
+import {
+  advice,
+  clockid,
+  fdflags,
+  fstflags,
+  lookupflags,
+  oflags,
+  riflags,
+  rights,
+  sdflags,
+  siflags,
+  signal,
+  whence,
+  type EnumType,
+  type FlagSet,
+} from "./typenames";
 
 /** The import module name of WASI preview1. */
 export const preview1Module = "wasi_snapshot_preview1";
@@ -15,7 +30,8 @@ export const preview1Module = "wasi_snapshot_preview1";
  * What a core wasm parameter means. `pointer`/`length` pairs are buffers, strings and arrays the
  * callee reads or fills; `out` is a pointer the callee writes one result through.
  */
-export type ParamRole = "fd" | "pointer" | "length" | "out" | "flags" | "enum" | "size" | "filesize" | "filedelta" | "timestamp" | "dircookie" | "exitcode";
+export type ParamRole =
+  "fd" | "pointer" | "length" | "out" | "flags" | "enum" | "size" | "filesize" | "filedelta" | "timestamp" | "dircookie" | "exitcode";
 
 /** One core wasm parameter of a preview1 function. */
 export interface Preview1Param {
@@ -53,7 +69,13 @@ const out = (name: string): Preview1Param => ({ name, type: "i32", role: "out" }
 const flagsOf = (name: string, set: FlagSet, type: "i32" | "i64" = "i32"): Preview1Param => ({ name, type, role: "flags", flags: set });
 const enumOf = (name: string, type: EnumType): Preview1Param => ({ name, type: "i32", role: "enum", enum: type });
 const wide = (name: string, role: "filesize" | "filedelta" | "timestamp" | "dircookie"): Preview1Param => ({ name, type: "i64", role });
-const fn = (name: string, doc: string, params: Preview1Param[], runno: RunnoSupport = "implemented"): Preview1Function => ({ name, params, results: ["i32"], doc, runno });
+const fn = (name: string, doc: string, params: Preview1Param[], runno: RunnoSupport = "implemented"): Preview1Function => ({
+  name,
+  params,
+  results: ["i32"],
+  doc,
+  runno,
+});
 
 /** Every preview1 function, in the order of `wasi_snapshot_preview1.witx`. */
 export const preview1Functions: readonly Preview1Function[] = [
@@ -63,29 +85,68 @@ export const preview1Functions: readonly Preview1Function[] = [
   fn("environ_sizes_get", "Return environment variable data sizes.", [out("environ_count"), out("environ_buf_size")]),
   fn("clock_res_get", "Return the resolution of a clock.", [enumOf("id", clockid), out("resolution")]),
   fn("clock_time_get", "Return the time value of a clock.", [enumOf("id", clockid), wide("precision", "timestamp"), out("time")]),
-  fn("fd_advise", "Provide file advisory information on a file descriptor.", [fd(), wide("offset", "filesize"), wide("len", "filesize"), enumOf("advice", advice)], "noop"),
+  fn(
+    "fd_advise",
+    "Provide file advisory information on a file descriptor.",
+    [fd(), wide("offset", "filesize"), wide("len", "filesize"), enumOf("advice", advice)],
+    "noop",
+  ),
   fn("fd_allocate", "Force the allocation of space in a file.", [fd(), wide("offset", "filesize"), wide("len", "filesize")]),
   fn("fd_close", "Close a file descriptor.", [fd()]),
   fn("fd_datasync", "Synchronize the data of a file to disk.", [fd()]),
   fn("fd_fdstat_get", "Get the attributes of a file descriptor.", [fd(), out("fdstat")]),
   fn("fd_fdstat_set_flags", "Adjust the flags associated with a file descriptor.", [fd(), flagsOf("flags", fdflags)]),
-  fn("fd_fdstat_set_rights", "Adjust the rights associated with a file descriptor.", [fd(), flagsOf("fs_rights_base", rights, "i64"), flagsOf("fs_rights_inheriting", rights, "i64")], "noop"),
+  fn(
+    "fd_fdstat_set_rights",
+    "Adjust the rights associated with a file descriptor.",
+    [fd(), flagsOf("fs_rights_base", rights, "i64"), flagsOf("fs_rights_inheriting", rights, "i64")],
+    "noop",
+  ),
   fn("fd_filestat_get", "Return the attributes of an open file.", [fd(), out("filestat")]),
   fn("fd_filestat_set_size", "Adjust the size of an open file.", [fd(), wide("size", "filesize")]),
-  fn("fd_filestat_set_times", "Adjust the timestamps of an open file or directory.", [fd(), wide("atim", "timestamp"), wide("mtim", "timestamp"), flagsOf("fst_flags", fstflags)]),
-  fn("fd_pread", "Read from a file descriptor, without using and updating the file descriptor's offset.", [fd(), ptr("iovs"), len("iovs_len"), wide("offset", "filesize"), out("nread")]),
+  fn("fd_filestat_set_times", "Adjust the timestamps of an open file or directory.", [
+    fd(),
+    wide("atim", "timestamp"),
+    wide("mtim", "timestamp"),
+    flagsOf("fst_flags", fstflags),
+  ]),
+  fn("fd_pread", "Read from a file descriptor, without using and updating the file descriptor's offset.", [
+    fd(),
+    ptr("iovs"),
+    len("iovs_len"),
+    wide("offset", "filesize"),
+    out("nread"),
+  ]),
   fn("fd_prestat_get", "Return a description of the given preopened file descriptor.", [fd(), out("prestat")]),
   fn("fd_prestat_dir_name", "Return a description of the given preopened file descriptor.", [fd(), ptr("path"), len("path_len")]),
-  fn("fd_pwrite", "Write to a file descriptor, without using and updating the file descriptor's offset.", [fd(), ptr("iovs"), len("iovs_len"), wide("offset", "filesize"), out("nwritten")]),
+  fn("fd_pwrite", "Write to a file descriptor, without using and updating the file descriptor's offset.", [
+    fd(),
+    ptr("iovs"),
+    len("iovs_len"),
+    wide("offset", "filesize"),
+    out("nwritten"),
+  ]),
   fn("fd_read", "Read from a file descriptor.", [fd(), ptr("iovs"), len("iovs_len"), out("nread")]),
-  fn("fd_readdir", "Read directory entries from a directory.", [fd(), ptr("buf"), len("buf_len"), wide("cookie", "dircookie"), out("bufused")]),
+  fn("fd_readdir", "Read directory entries from a directory.", [
+    fd(),
+    ptr("buf"),
+    len("buf_len"),
+    wide("cookie", "dircookie"),
+    out("bufused"),
+  ]),
   fn("fd_renumber", "Atomically replace a file descriptor by renumbering another file descriptor.", [fd(), fd("to")]),
   fn("fd_seek", "Move the offset of a file descriptor.", [fd(), wide("offset", "filedelta"), enumOf("whence", whence), out("newoffset")]),
   fn("fd_sync", "Synchronize the data and metadata of a file to disk.", [fd()]),
   fn("fd_tell", "Return the current offset of a file descriptor.", [fd(), out("offset")]),
   fn("fd_write", "Write to a file descriptor.", [fd(), ptr("iovs"), len("iovs_len"), out("nwritten")]),
   fn("path_create_directory", "Create a directory.", [fd(), ptr("path"), len("path_len")]),
-  fn("path_filestat_get", "Return the attributes of a file or directory.", [fd(), flagsOf("flags", lookupflags), ptr("path"), len("path_len"), out("filestat")]),
+  fn("path_filestat_get", "Return the attributes of a file or directory.", [
+    fd(),
+    flagsOf("flags", lookupflags),
+    ptr("path"),
+    len("path_len"),
+    out("filestat"),
+  ]),
   fn("path_filestat_set_times", "Adjust the timestamps of a file or directory.", [
     fd(),
     flagsOf("flags", lookupflags),
@@ -95,7 +156,20 @@ export const preview1Functions: readonly Preview1Function[] = [
     wide("mtim", "timestamp"),
     flagsOf("fst_flags", fstflags),
   ]),
-  fn("path_link", "Create a hard link.", [fd("old_fd"), flagsOf("old_flags", lookupflags), ptr("old_path"), len("old_path_len"), fd("new_fd"), ptr("new_path"), len("new_path_len")], "enosys"),
+  fn(
+    "path_link",
+    "Create a hard link.",
+    [
+      fd("old_fd"),
+      flagsOf("old_flags", lookupflags),
+      ptr("old_path"),
+      len("old_path_len"),
+      fd("new_fd"),
+      ptr("new_path"),
+      len("new_path_len"),
+    ],
+    "enosys",
+  ),
   fn("path_open", "Open a file or directory.", [
     fd(),
     flagsOf("dirflags", lookupflags),
@@ -107,19 +181,57 @@ export const preview1Functions: readonly Preview1Function[] = [
     flagsOf("fdflags", fdflags),
     out("opened_fd"),
   ]),
-  fn("path_readlink", "Read the contents of a symbolic link.", [fd(), ptr("path"), len("path_len"), ptr("buf"), len("buf_len"), out("bufused")], "enosys"),
+  fn(
+    "path_readlink",
+    "Read the contents of a symbolic link.",
+    [fd(), ptr("path"), len("path_len"), ptr("buf"), len("buf_len"), out("bufused")],
+    "enosys",
+  ),
   fn("path_remove_directory", "Remove a directory.", [fd(), ptr("path"), len("path_len")], "enosys"),
-  fn("path_rename", "Rename a file or directory.", [fd(), ptr("old_path"), len("old_path_len"), fd("new_fd"), ptr("new_path"), len("new_path_len")]),
-  fn("path_symlink", "Create a symbolic link.", [ptr("old_path"), len("old_path_len"), fd(), ptr("new_path"), len("new_path_len")], "enosys"),
+  fn("path_rename", "Rename a file or directory.", [
+    fd(),
+    ptr("old_path"),
+    len("old_path_len"),
+    fd("new_fd"),
+    ptr("new_path"),
+    len("new_path_len"),
+  ]),
+  fn(
+    "path_symlink",
+    "Create a symbolic link.",
+    [ptr("old_path"), len("old_path_len"), fd(), ptr("new_path"), len("new_path_len")],
+    "enosys",
+  ),
   fn("path_unlink_file", "Unlink a file.", [fd(), ptr("path"), len("path_len")]),
-  fn("poll_oneoff", "Concurrently poll for the occurrence of a set of events.", [ptr("in"), ptr("out"), { name: "nsubscriptions", type: "i32", role: "size" }, out("nevents")]),
-  { name: "proc_exit", params: [{ name: "rval", type: "i32", role: "exitcode" }], results: [], doc: "Terminate the process normally.", runno: "implemented" },
+  fn("poll_oneoff", "Concurrently poll for the occurrence of a set of events.", [
+    ptr("in"),
+    ptr("out"),
+    { name: "nsubscriptions", type: "i32", role: "size" },
+    out("nevents"),
+  ]),
+  {
+    name: "proc_exit",
+    params: [{ name: "rval", type: "i32", role: "exitcode" }],
+    results: [],
+    doc: "Terminate the process normally.",
+    runno: "implemented",
+  },
   fn("proc_raise", "Send a signal to the process of the calling thread.", [enumOf("sig", signal)], "enosys"),
   fn("sched_yield", "Temporarily yield execution of the calling thread.", []),
   fn("random_get", "Write high-quality random data into a buffer.", [ptr("buf"), len("buf_len")]),
   fn("sock_accept", "Accept a new incoming connection.", [fd(), flagsOf("flags", fdflags), out("accepted_fd")], "enosys"),
-  fn("sock_recv", "Receive a message from a socket.", [fd(), ptr("ri_data"), len("ri_data_len"), flagsOf("ri_flags", riflags), out("nread"), out("ro_flags")], "enosys"),
-  fn("sock_send", "Send a message on a socket.", [fd(), ptr("si_data"), len("si_data_len"), flagsOf("si_flags", siflags), out("nwritten")], "enosys"),
+  fn(
+    "sock_recv",
+    "Receive a message from a socket.",
+    [fd(), ptr("ri_data"), len("ri_data_len"), flagsOf("ri_flags", riflags), out("nread"), out("ro_flags")],
+    "enosys",
+  ),
+  fn(
+    "sock_send",
+    "Send a message on a socket.",
+    [fd(), ptr("si_data"), len("si_data_len"), flagsOf("si_flags", siflags), out("nwritten")],
+    "enosys",
+  ),
   fn("sock_shutdown", "Shut down socket send and receive channels.", [fd(), flagsOf("how", sdflags)], "enosys"),
 ];
 
@@ -178,5 +290,10 @@ export function classifyPreview1Imports(imports: readonly Import[]): Preview1Imp
 }
 
 function sameType(a: FuncType, b: FuncType): boolean {
-  return a.params.length === b.params.length && a.results.length === b.results.length && a.params.every((t, i) => t === b.params[i]) && a.results.every((t, i) => t === b.results[i]);
+  return (
+    a.params.length === b.params.length &&
+    a.results.length === b.results.length &&
+    a.params.every((t, i) => t === b.params[i]) &&
+    a.results.every((t, i) => t === b.results[i])
+  );
 }

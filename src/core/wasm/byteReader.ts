@@ -25,15 +25,8 @@ export function formatOffset(offset: number): string {
 }
 
 /** Builds the plain error object; messages read `<Headline> <where>: <detail> at offset 0x1f (31).` */
-export function makeParseError(
-  code: WasmParseErrorCode,
-  where: string,
-  detail: string,
-  offset: number,
-  section?: string,
-): WasmParseError {
-  const headline =
-    code === "truncated" ? "Truncated" : code === "unsupported" ? "Unsupported content in" : "Malformed";
+export function makeParseError(code: WasmParseErrorCode, where: string, detail: string, offset: number, section?: string): WasmParseError {
+  const headline = code === "truncated" ? "Truncated" : code === "unsupported" ? "Unsupported content in" : "Malformed";
   const error: WasmParseError = {
     name: "WasmParseError",
     code,

@@ -57,7 +57,12 @@ export function readNameSection(
  * Local names: an indirect name map (core spec 7.4.1). Only parameters of wanted functions are
  * decoded; the local maps of other functions are skipped entry by entry without decoding.
  */
-function readLocalNames(reader: ByteReader, isWanted: Uint8Array, paramCountOf: (funcIndex: number) => number, names: Map<number, (string | undefined)[]>): void {
+function readLocalNames(
+  reader: ByteReader,
+  isWanted: Uint8Array,
+  paramCountOf: (funcIndex: number) => number,
+  names: Map<number, (string | undefined)[]>,
+): void {
   const count = reader.count("functions with local names", 2);
   for (let i = 0; i < count; i++) {
     const funcIndex = reader.u32();

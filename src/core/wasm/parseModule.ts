@@ -237,7 +237,11 @@ function readSections(state: ModuleState): void {
       const rank = sectionRanks[id]!;
       if (rank === lastRank) reader.fail("malformed", `the ${title} section appears twice`, idAt);
       if (rank < lastRank) {
-        reader.fail("malformed", `the ${title} section comes after the ${lastName} section, but sections must appear in the order the spec defines`, idAt);
+        reader.fail(
+          "malformed",
+          `the ${title} section comes after the ${lastName} section, but sections must appear in the order the spec defines`,
+          idAt,
+        );
       }
       lastRank = rank;
       lastName = title;
@@ -245,17 +249,29 @@ function readSections(state: ModuleState): void {
     reader.end = start + size;
     readSection(state, id);
     if (reader.offset !== reader.end) {
-      reader.fail("malformed", `the content ends ${countOf(reader.end - reader.offset, "byte")} before the section's declared size`, reader.offset);
+      reader.fail(
+        "malformed",
+        `the content ends ${countOf(reader.end - reader.offset, "byte")} before the section's declared size`,
+        reader.offset,
+      );
     }
     reader.end = inputEnd;
   }
   reader.where = "module";
   reader.section = undefined;
   if (!state.hasCodeSection && state.definedFuncCount > 0) {
-    reader.fail("malformed", `the function section declares ${countOf(state.definedFuncCount, "function")} but there is no code section`, inputEnd);
+    reader.fail(
+      "malformed",
+      `the function section declares ${countOf(state.definedFuncCount, "function")} but there is no code section`,
+      inputEnd,
+    );
   }
   if (!state.hasDataSection && state.dataCount !== undefined && state.dataCount > 0) {
-    reader.fail("malformed", `the data count section declares ${countOf(state.dataCount, "segment")} but there is no data section`, inputEnd);
+    reader.fail(
+      "malformed",
+      `the data count section declares ${countOf(state.dataCount, "segment")} but there is no data section`,
+      inputEnd,
+    );
   }
 }
 
@@ -714,7 +730,11 @@ function readExportSection(state: ModuleState): void {
     const index = reader.u32();
     const [size, singular, plural] = indexSpace(state, kind);
     if (index >= size) {
-      reader.fail("malformed", `export "${name}" refers to ${singular} ${index}, but the module has ${countOf(size, singular, plural)}`, indexAt);
+      reader.fail(
+        "malformed",
+        `export "${name}" refers to ${singular} ${index}, but the module has ${countOf(size, singular, plural)}`,
+        indexAt,
+      );
     }
     state.exports.push({ name, kind, index });
   }
@@ -746,7 +766,11 @@ function readCodeSection(state: ModuleState): void {
   const at = reader.offset;
   const count = reader.count("function bodies");
   if (count !== state.definedFuncCount) {
-    reader.fail("malformed", `the code section has ${countOf(count, "function body", "function bodies")}, but the function section declares ${countOf(state.definedFuncCount, "function")}`, at);
+    reader.fail(
+      "malformed",
+      `the code section has ${countOf(count, "function body", "function bodies")}, but the function section declares ${countOf(state.definedFuncCount, "function")}`,
+      at,
+    );
   }
   // The bodies themselves are the engine's to validate: skipping the section whole keeps the
   // parser's cost independent of how much code a module has.
@@ -760,7 +784,11 @@ function readDataSection(state: ModuleState): void {
   const countAt = reader.offset;
   const count = reader.count("data segments", 2);
   if (state.dataCount !== undefined && count !== state.dataCount) {
-    reader.fail("malformed", `the data section has ${countOf(count, "segment")}, but the data count section declares ${state.dataCount}`, countAt);
+    reader.fail(
+      "malformed",
+      `the data section has ${countOf(count, "segment")}, but the data count section declares ${state.dataCount}`,
+      countAt,
+    );
   }
   for (let i = 0; i < count; i++) {
     const flagsAt = reader.offset;
@@ -852,7 +880,13 @@ interface ParamNameCache {
 }
 
 /** One exported function with its type and names. */
-function exportedFunction(state: ModuleState, name: string, funcIndex: number, names: NameInfo | undefined, cache: ParamNameCache): ExportedFunction {
+function exportedFunction(
+  state: ModuleState,
+  name: string,
+  funcIndex: number,
+  names: NameInfo | undefined,
+  cache: ParamNameCache,
+): ExportedFunction {
   const type = state.funcTypeOf(funcIndex);
   const paramNames = paramNamesFor(state, funcIndex, type.params.length, names?.paramNames.get(funcIndex), cache);
   const isImported = funcIndex < state.importedFuncCount;

@@ -1,7 +1,16 @@
 /** The memory map: narration, Markdown, byte diffs, and warnings about where regions land. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { checkFits, diffBytes, findOverlaps, formatOffset, narrate, renderMarkdown, type ByteRange, type Region } from "../../../src/core/layout";
+import {
+  checkFits,
+  diffBytes,
+  findOverlaps,
+  formatOffset,
+  narrate,
+  renderMarkdown,
+  type ByteRange,
+  type Region,
+} from "../../../src/core/layout";
 
 /** The obvious byte-by-byte diff, as the reference for the fast one. */
 function naiveDiff(before: Uint8Array, after: Uint8Array, base: number): ByteRange[] {
@@ -21,7 +30,10 @@ describe("layout: narrate", () => {
     [{ offset: 8, size: 1, kind: "tag", label: "a string", value: "0x03" }, "0x0008: tag 0x03 — a string follows"],
     [{ offset: 9, size: 4, kind: "length", label: "length of argument 0", value: "7 bytes" }, "0x0009: its length, 7 bytes"],
     [{ offset: 13, size: 7, kind: "payload", label: "UTF-8", value: '"passing"' }, '0x000d: "passing" (7 bytes of UTF-8)'],
-    [{ offset: 64, size: 1, kind: "terminator", label: "end of the argument list", value: "0xFF" }, "0x0040: 0xFF — end of the argument list"],
+    [
+      { offset: 64, size: 1, kind: "terminator", label: "end of the argument list", value: "0xFF" },
+      "0x0040: 0xFF — end of the argument list",
+    ],
     [{ offset: 20, size: 1, kind: "padding", label: "to a 4-byte multiple" }, "0x0014: 1 byte of padding (to a 4-byte multiple)"],
     [{ offset: 0x100, size: 4, kind: "pointer", label: "next", value: "0x0200" }, "0x0100: next, a pointer to 0x0200"],
     [{ offset: 0x107, size: 1, kind: "nul", label: "end of the C string" }, "0x0107: NUL — end of the C string"],
@@ -61,7 +73,10 @@ describe("layout: renderMarkdown", () => {
 
   it("leaves out the bytes column without memory, and marks bytes outside a window", () => {
     assert.match(renderMarkdown(regions), /^\| Offset \| Kind \| Meaning \|/);
-    assert.match(renderMarkdown(regions, { bytes: new Uint8Array(2), baseOffset: 8 }), /`00 \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? …`/);
+    assert.match(
+      renderMarkdown(regions, { bytes: new Uint8Array(2), baseOffset: 8 }),
+      /`00 \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? \?\? …`/,
+    );
   });
 });
 
@@ -220,7 +235,10 @@ describe("layout: findOverlaps", () => {
   it("warns when a region overwrites a data segment, once per segment", () => {
     const w = findOverlaps(tagged, { dataSegments: [{ isActive: true, memoryIndex: 0, offset: 1024, size: 100 }] });
     assert.equal(w.length, 1);
-    assert.equal(w[0]?.message, "100 bytes at 0x0400 overwrite data segment 0 (0x0400–0x0463), the module's static data such as string constants");
+    assert.equal(
+      w[0]?.message,
+      "100 bytes at 0x0400 overwrite data segment 0 (0x0400–0x0463), the module's static data such as string constants",
+    );
     assert.deepEqual([w[0]?.offset, w[0]?.size], [1024, 100]);
   });
 
@@ -237,12 +255,18 @@ describe("layout: findOverlaps", () => {
   });
 
   it("places the stack above the data (default layout), so a region at 8 is clear of it", () => {
-    const w = findOverlaps(tagged.slice(0, 1), { dataSegments: [{ isActive: true, memoryIndex: 0, offset: 1024, size: 512 }], stackPointer: 67072 });
+    const w = findOverlaps(tagged.slice(0, 1), {
+      dataSegments: [{ isActive: true, memoryIndex: 0, offset: 1024, size: 512 }],
+      stackPointer: 67072,
+    });
     assert.deepEqual(w, []);
   });
 
   it("places the stack at the bottom with --stack-first, so a region at 8 is within its reach", () => {
-    const w = findOverlaps(tagged.slice(0, 1), { dataSegments: [{ isActive: true, memoryIndex: 0, offset: 65536, size: 512 }], stackPointer: 65536 });
+    const w = findOverlaps(tagged.slice(0, 1), {
+      dataSegments: [{ isActive: true, memoryIndex: 0, offset: 65536, size: 512 }],
+      stackPointer: 65536,
+    });
     assert.equal(w.length, 1);
     assert.match(w[0]?.message ?? "", /lie within the stack, which grows down from 0x10000/);
   });
@@ -266,7 +290,8 @@ describe("layout: findOverlaps", () => {
     assert.deepEqual(w, [
       {
         severity: "error",
-        message: 'the allocations for argument 0 "s" and argument 1 "t" overlap by 8 bytes at 0x2008: the allocator handed out the same memory twice',
+        message:
+          'the allocations for argument 0 "s" and argument 1 "t" overlap by 8 bytes at 0x2008: the allocator handed out the same memory twice',
         offset: 0x2008,
         size: 8,
       },

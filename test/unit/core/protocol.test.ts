@@ -40,10 +40,15 @@ describe("protocol: messages from the other side are validated", () => {
 
   it("accepts the messages the product sends", () => {
     assert.deepEqual(parseWebviewMessage({ type: "ready", extra: 1 }), { type: "ready" });
-    assert.ok(parseHostMessage({ type: "open", fileName: "a.wasm", bytes: new Uint8Array([0]), settings: { callTimeoutMs: 10, maxFileBytes: 10 } }));
+    assert.ok(
+      parseHostMessage({ type: "open", fileName: "a.wasm", bytes: new Uint8Array([0]), settings: { callTimeoutMs: 10, maxFileBytes: 10 } }),
+    );
     assert.ok(parseHostMessage({ type: "invoke", exportName: "f", args: ["1"] }));
     assert.deepEqual(parseHostMessage({ type: "cancel" }), { type: "cancel" });
-    assert.deepEqual(parseWebviewMessage({ type: "didChangeState", state: { a: [1, "b"] } }), { type: "didChangeState", state: { a: [1, "b"] } });
+    assert.deepEqual(parseWebviewMessage({ type: "didChangeState", state: { a: [1, "b"] } }), {
+      type: "didChangeState",
+      state: { a: [1, "b"] },
+    });
   });
 });
 
@@ -51,16 +56,53 @@ describe("protocol: each validator accepts its message and refuses malformed one
   const settings = { callTimeoutMs: 10, maxFileBytes: 10 };
   const compiledStandIn = { compiled: true };
   const bytes = new Uint8Array([0, 97, 115, 109]);
-  const didCall = { type: "didCall", exportName: "f", args: ["1"], outcome: "returned", results: ["2"], stdout: "", stderr: "", durationMs: 1 };
-  const plain = { convention: "plain", args: [{ type: "i32", value: 1 }, { type: "i64", value: 2n }] };
-  const tagged = { convention: "tagged", args: [{ type: "string", value: "hi" }, { type: "Uint32Array", value: [1, 2] }], options: { startOffset: 8, tagWidth: 1, padStringsTo4: false } };
-  const allocator = { convention: "allocator", plan: { slots: [] }, values: [{ kind: "scalar", value: { type: "f64", value: 1.5 } }, { kind: "memory", value: { kind: "bytes", bytes } }], keepAllocations: false };
+  const didCall = {
+    type: "didCall",
+    exportName: "f",
+    args: ["1"],
+    outcome: "returned",
+    results: ["2"],
+    stdout: "",
+    stderr: "",
+    durationMs: 1,
+  };
+  const plain = {
+    convention: "plain",
+    args: [
+      { type: "i32", value: 1 },
+      { type: "i64", value: 2n },
+    ],
+  };
+  const tagged = {
+    convention: "tagged",
+    args: [
+      { type: "string", value: "hi" },
+      { type: "Uint32Array", value: [1, 2] },
+    ],
+    options: { startOffset: 8, tagWidth: 1, padStringsTo4: false },
+  };
+  const allocator = {
+    convention: "allocator",
+    plan: { slots: [] },
+    values: [
+      { kind: "scalar", value: { type: "f64", value: 1.5 } },
+      { kind: "memory", value: { kind: "bytes", bytes } },
+    ],
+    keepAllocations: false,
+  };
   const table: { name: string; is: (value: unknown) => boolean; valid: unknown[]; malformed: unknown[] }[] = [
     {
       name: "isSettings",
       is: protocol.isSettings,
       valid: [settings],
-      malformed: [null, [], {}, { callTimeoutMs: "10", maxFileBytes: 10 }, { callTimeoutMs: 10, maxFileBytes: Infinity }, { callTimeoutMs: NaN, maxFileBytes: 1 }],
+      malformed: [
+        null,
+        [],
+        {},
+        { callTimeoutMs: "10", maxFileBytes: 10 },
+        { callTimeoutMs: 10, maxFileBytes: Infinity },
+        { callTimeoutMs: NaN, maxFileBytes: 1 },
+      ],
     },
     {
       name: "isOpenMessage",
@@ -74,29 +116,93 @@ describe("protocol: each validator accepts its message and refuses malformed one
         { type: "openFailed", fileName: "a.wasm", bytes, settings },
       ],
     },
-    { name: "isOpenFailedMessage", is: protocol.isOpenFailedMessage, valid: [{ type: "openFailed", fileName: "a", message: "too large" }], malformed: [{ type: "openFailed", fileName: "a" }, { type: "openFailed", fileName: "a", message: 1 }] },
-    { name: "isInvokeMessage", is: protocol.isInvokeMessage, valid: [{ type: "invoke", exportName: "f", args: [] }], malformed: [{ type: "invoke", exportName: "f", args: [1] }, { type: "invoke", exportName: "f", args: "1" }, { type: "invoke", args: [] }] },
-    { name: "isCancelMessage", is: protocol.isCancelMessage, valid: [{ type: "cancel" }], malformed: [[{ type: "cancel" }], { type: "Cancel" }, "cancel"] },
-    { name: "isReadyMessage", is: protocol.isReadyMessage, valid: [{ type: "ready" }], malformed: [[{ type: "ready" }], { type: "ready " }, null] },
+    {
+      name: "isOpenFailedMessage",
+      is: protocol.isOpenFailedMessage,
+      valid: [{ type: "openFailed", fileName: "a", message: "too large" }],
+      malformed: [
+        { type: "openFailed", fileName: "a" },
+        { type: "openFailed", fileName: "a", message: 1 },
+      ],
+    },
+    {
+      name: "isInvokeMessage",
+      is: protocol.isInvokeMessage,
+      valid: [{ type: "invoke", exportName: "f", args: [] }],
+      malformed: [
+        { type: "invoke", exportName: "f", args: [1] },
+        { type: "invoke", exportName: "f", args: "1" },
+        { type: "invoke", args: [] },
+      ],
+    },
+    {
+      name: "isCancelMessage",
+      is: protocol.isCancelMessage,
+      valid: [{ type: "cancel" }],
+      malformed: [[{ type: "cancel" }], { type: "Cancel" }, "cancel"],
+    },
+    {
+      name: "isReadyMessage",
+      is: protocol.isReadyMessage,
+      valid: [{ type: "ready" }],
+      malformed: [[{ type: "ready" }], { type: "ready " }, null],
+    },
     {
       name: "isDidLoadMessage",
       is: protocol.isDidLoadMessage,
-      valid: [{ type: "didLoad", fileName: "a", kind: "reactor", exports: ["f"] }, { type: "didLoad", fileName: "a", kind: "module", exports: [], error: "bad magic" }],
-      malformed: [{ type: "didLoad", fileName: "a", kind: "reactor", exports: "f" }, { type: "didLoad", fileName: "a", kind: "reactor", exports: [], error: 1 }, { type: "didLoad", kind: "reactor", exports: [] }],
+      valid: [
+        { type: "didLoad", fileName: "a", kind: "reactor", exports: ["f"] },
+        { type: "didLoad", fileName: "a", kind: "module", exports: [], error: "bad magic" },
+      ],
+      malformed: [
+        { type: "didLoad", fileName: "a", kind: "reactor", exports: "f" },
+        { type: "didLoad", fileName: "a", kind: "reactor", exports: [], error: 1 },
+        { type: "didLoad", kind: "reactor", exports: [] },
+      ],
     },
     {
       name: "isDidCallMessage",
       is: protocol.isDidCallMessage,
       valid: [didCall, { ...didCall, outcome: "failed", message: "gone" }],
-      malformed: [{ ...didCall, outcome: "exploded" }, { ...didCall, results: [2] }, { ...didCall, durationMs: "1" }, { ...didCall, stdout: undefined }, { ...didCall, type: "didLoad" }],
+      malformed: [
+        { ...didCall, outcome: "exploded" },
+        { ...didCall, results: [2] },
+        { ...didCall, durationMs: "1" },
+        { ...didCall, stdout: undefined },
+        { ...didCall, type: "didLoad" },
+      ],
     },
-    { name: "isCopyMessage", is: protocol.isCopyMessage, valid: [{ type: "copy", text: "" }, { type: "copy", text: "x".repeat(1 << 20) }], malformed: [{ type: "copy", text: 5 }, { type: "copy", text: "x".repeat((1 << 20) + 1) }] },
-    { name: "isDidStartCallMessage", is: protocol.isDidStartCallMessage, valid: [{ type: "didStartCall", exportName: "f" }], malformed: [{ type: "didStartCall" }, { type: "didStartCall", exportName: null }] },
+    {
+      name: "isCopyMessage",
+      is: protocol.isCopyMessage,
+      valid: [
+        { type: "copy", text: "" },
+        { type: "copy", text: "x".repeat(1 << 20) },
+      ],
+      malformed: [
+        { type: "copy", text: 5 },
+        { type: "copy", text: "x".repeat((1 << 20) + 1) },
+      ],
+    },
+    {
+      name: "isDidStartCallMessage",
+      is: protocol.isDidStartCallMessage,
+      valid: [{ type: "didStartCall", exportName: "f" }],
+      malformed: [{ type: "didStartCall" }, { type: "didStartCall", exportName: null }],
+    },
     {
       name: "parseDidChangeStateMessage",
       is: (value) => protocol.parseDidChangeStateMessage(value) !== undefined,
-      valid: [{ type: "didChangeState", state: { a: [1, "b"] } }, { type: "didChangeState", state: null }],
-      malformed: [{ type: "didChangeState" }, { type: "didChangeState", state: () => 1 }, { type: "didChangeState", state: { n: 1n } }, { type: "didChangeState", state: "x".repeat(256 * 1024) }],
+      valid: [
+        { type: "didChangeState", state: { a: [1, "b"] } },
+        { type: "didChangeState", state: null },
+      ],
+      malformed: [
+        { type: "didChangeState" },
+        { type: "didChangeState", state: () => 1 },
+        { type: "didChangeState", state: { n: 1n } },
+        { type: "didChangeState", state: "x".repeat(256 * 1024) },
+      ],
     },
     {
       name: "isConventionCall",
@@ -119,8 +225,21 @@ describe("protocol: each validator accepts its message and refuses malformed one
         { convention: "eval", code: "1" },
       ],
     },
-    { name: "isCallParams", is: protocol.isCallParams, valid: [{ exportName: "f", call: plain }, { exportName: "f", call: plain, watchAllMemory: true }], malformed: [{ exportName: "f" }, { call: plain }, { exportName: "f", call: plain, watchAllMemory: "yes" }] },
-    { name: "isReadMemoryParams", is: protocol.isReadMemoryParams, valid: [{ offset: 0, length: 16 }], malformed: [{ offset: "0", length: 10 }, { offset: 1.5, length: 10 }, { offset: 0 }, { offset: 2 ** 53, length: 1 }] },
+    {
+      name: "isCallParams",
+      is: protocol.isCallParams,
+      valid: [
+        { exportName: "f", call: plain },
+        { exportName: "f", call: plain, watchAllMemory: true },
+      ],
+      malformed: [{ exportName: "f" }, { call: plain }, { exportName: "f", call: plain, watchAllMemory: "yes" }],
+    },
+    {
+      name: "isReadMemoryParams",
+      is: protocol.isReadMemoryParams,
+      valid: [{ offset: 0, length: 16 }],
+      malformed: [{ offset: "0", length: 10 }, { offset: 1.5, length: 10 }, { offset: 0 }, { offset: 2 ** 53, length: 1 }],
+    },
     {
       name: "isLoadParams (with a stand-in for the engine's compiled module)",
       is: (value) => protocol.isLoadParams(value, (compiled) => compiled === compiledStandIn),
@@ -130,26 +249,41 @@ describe("protocol: each validator accepts its message and refuses malformed one
   ];
   for (const { name, is, valid, malformed } of table) {
     it(`${name} accepts ${valid.length} and refuses ${malformed.length + 4} malformed values`, () => {
-      for (const value of valid) assert.equal(is(value), true, `refused ${String(JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)))}`);
-      for (const value of [...malformed, undefined, null, 42, "text"]) assert.equal(is(value), false, `accepted ${String(JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)))?.slice(0, 120)}`);
+      for (const value of valid)
+        assert.equal(is(value), true, `refused ${String(JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)))}`);
+      for (const value of [...malformed, undefined, null, 42, "text"])
+        assert.equal(
+          is(value),
+          false,
+          `accepted ${String(JSON.stringify(value, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)))?.slice(0, 120)}`,
+        );
     });
   }
 
   it("answers a worker request whose params fail their check with a TypeError naming what it needs, and never runs the handler", async () => {
     let runs = 0;
-    const handlers = checkedHandlers(workerParamsChecks(() => false), {
-      load: () => ({ report: { status: "loaded" as const, instance: { status: "starting" as const } }, bytes: new Uint8Array(0) }),
-      call: () => {
-        runs++;
-        throw new Error("ran");
+    const handlers = checkedHandlers(
+      workerParamsChecks(() => false),
+      {
+        load: () => ({ report: { status: "loaded" as const, instance: { status: "starting" as const } }, bytes: new Uint8Array(0) }),
+        call: () => {
+          runs++;
+          throw new Error("ran");
+        },
+        readMemory: ({ offset }) => ({ offset, bytes: new Uint8Array(0), memoryBytes: 0 }),
       },
-      readMemory: ({ offset }) => ({ offset, bytes: new Uint8Array(0), memoryBytes: 0 }),
-    });
+    );
     const client = createRpcClient<protocol.WorkerRequests>((message) => void serve(message as never));
     const serve = serveRpc(handlers, (response) => client.handleResponse(response));
-    await assert.rejects(client.request("call", { exportName: "f" } as never), { name: "TypeError", message: /^call needs \{ exportName: string, call: ConventionCall/ });
+    await assert.rejects(client.request("call", { exportName: "f" } as never), {
+      name: "TypeError",
+      message: /^call needs \{ exportName: string, call: ConventionCall/,
+    });
     await assert.rejects(client.request("load", { bytes, compiled: {} }), { name: "TypeError", message: /^load needs/ });
-    await assert.rejects(client.request("readMemory", { offset: -0.5, length: 1 }), { name: "TypeError", message: "readMemory needs integer { offset, length }." });
+    await assert.rejects(client.request("readMemory", { offset: -0.5, length: 1 }), {
+      name: "TypeError",
+      message: "readMemory needs integer { offset, length }.",
+    });
     assert.equal(runs, 0);
     assert.deepEqual(await client.request("readMemory", { offset: 3, length: 1 }), { offset: 3, bytes: new Uint8Array(0), memoryBytes: 0 });
   });
@@ -193,8 +327,14 @@ describe("rpc: every request is answered", () => {
       client.request("count", 1, [], (value) => seen.push(`b${String(value)}`)).then((r) => seen.push(`b:${String(r)}`)),
     ]);
     assert.ok(a && b);
-    assert.deepEqual(seen.filter((s) => s.startsWith("a")), ["a1", "a2", "a:counted"]);
-    assert.deepEqual(seen.filter((s) => s.startsWith("b")), ["b1", "b:counted"]);
+    assert.deepEqual(
+      seen.filter((s) => s.startsWith("a")),
+      ["a1", "a2", "a:counted"],
+    );
+    assert.deepEqual(
+      seen.filter((s) => s.startsWith("b")),
+      ["b1", "b:counted"],
+    );
     assert.equal(client.pendingCount, 0);
     assert.equal(client.handleResponse({ kind: "progress", id: 999, value: 1 }), false);
   });
@@ -234,12 +374,21 @@ describe("rpc: every request is answered", () => {
     const client = createRpcClient<{ x: { params: unknown; result: unknown } }>(() => {
       throw new Error("DataCloneError");
     });
-    await assert.rejects(client.request("x", () => 1), /DataCloneError/);
+    await assert.rejects(
+      client.request("x", () => 1),
+      /DataCloneError/,
+    );
   });
 });
 
 describe("html: the webview's Content Security Policy", () => {
-  const html = renderHtml({ cspSource: "https://file+.vscode-resource.vscode-cdn.net", nonce: "abc123", scriptUri: "s.js", styleUri: "s.css", codiconUri: "c.css" });
+  const html = renderHtml({
+    cspSource: "https://file+.vscode-resource.vscode-cdn.net",
+    nonce: "abc123",
+    scriptUri: "s.js",
+    styleUri: "s.css",
+    codiconUri: "c.css",
+  });
   const csp = /Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1]?.replace(/&amp;/g, "&") ?? "";
 
   it("is exactly the platform's policy", () => {

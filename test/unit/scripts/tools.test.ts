@@ -36,7 +36,10 @@ const fromOuterNpm: Record<string, string> = {
 
 function writeProbe(dir: string): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "env-probe", version: "1.0.0", scripts: { install: "node record.cjs" } }));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: "env-probe", version: "1.0.0", scripts: { install: "node record.cjs" } }),
+  );
   writeFileSync(
     join(dir, "record.cjs"),
     'require("fs").writeFileSync(require("path").join(__dirname, "seen.json"), JSON.stringify({ version: process.version, env: process.env }));\n',
@@ -86,7 +89,11 @@ describe("scripts: tool installs get a clean environment", function () {
   function assertNothingInherited(seen: Seen): void {
     // code-server's postinstall takes the Node major from here and compares it with its own.
     const agentNode = /\bnode\/(v[\d.]+)/.exec(seen.env.npm_config_user_agent ?? "")?.[1];
-    assert.equal(agentNode, seen.version, `the user agent must name the Node that runs the install, got "${seen.env.npm_config_user_agent}"`);
+    assert.equal(
+      agentNode,
+      seen.version,
+      `the user agent must name the Node that runs the install, got "${seen.env.npm_config_user_agent}"`,
+    );
     const leaked = Object.entries(fromOuterNpm)
       .filter(([name, value]) => seen.env[name] === value)
       .map(([name]) => name);

@@ -57,7 +57,8 @@ const source: MemorySource = {
     // Clamped and copied at request time, as the worker's readMemory does.
     const start = Math.min(Math.max(0, offset), size);
     const n = Math.min(Math.max(0, length), 1 << 20, size - start);
-    const bytes = memory.kind === "real" ? hooks.real.slice(start, start + n) : Uint8Array.from({ length: n }, (_, i) => fakeByte(start + i));
+    const bytes =
+      memory.kind === "real" ? hooks.real.slice(start, start + n) : Uint8Array.from({ length: n }, (_, i) => fakeByte(start + i));
     return new Promise((resolve) => setTimeout(() => resolve({ offset: start, bytes, memoryBytes: size }), hooks.delayMs));
   },
 };
@@ -90,8 +91,21 @@ const hooks: MemoryPageHooks = {
     hooks.view.setRegions(regions, changed);
   },
   showMap(written, results) {
-    const report = { written, results, writtenBytes: [], watched: [], changed: [], isWholeMemoryWatched: false, allocations: [], warnings: [], memoryBytesBefore: hooks.real.length };
-    const map = renderMemoryReport(report, "the call", { reveal: (offset, length) => hooks.view.reveal(offset, length), copy: () => undefined });
+    const report = {
+      written,
+      results,
+      writtenBytes: [],
+      watched: [],
+      changed: [],
+      isWholeMemoryWatched: false,
+      allocations: [],
+      warnings: [],
+      memoryBytesBefore: hooks.real.length,
+    };
+    const map = renderMemoryReport(report, "the call", {
+      reveal: (offset, length) => hooks.view.reveal(offset, length),
+      copy: () => undefined,
+    });
     document.querySelector(".memory-map")?.remove();
     host.before(map);
   },

@@ -60,11 +60,31 @@ function runCall(plan: CallPlan, texts: string[], memorySize = 0x10000, heapStar
 describe("allocator: detectAllocator", () => {
   const table: [string, ExportedFunction[], string | undefined][] = [
     ["malloc and free", MALLOC, "malloc(size) and free(ptr)"],
-    ["malloc alone", [fn("malloc", ["i32"], ["i32"])], "malloc(size), with no matching free: blocks stay allocated until the module is reloaded"],
-    ["Rust-style alloc and dealloc", [fn("alloc", ["i32"], ["i32"]), fn("dealloc", ["i32", "i32"], [])], "alloc(size) and dealloc(ptr, size)"],
-    ["alloc with alignment", [fn("alloc", ["i32", "i32"], ["i32"]), fn("dealloc", ["i32", "i32", "i32"], [])], "alloc(size, align) and dealloc(ptr, size, align)"],
-    ["wasm-bindgen", [fn("__wbindgen_malloc", ["i32", "i32"], ["i32"]), fn("__wbindgen_free", ["i32", "i32", "i32"], [])], "__wbindgen_malloc(size, align) and __wbindgen_free(ptr, size, align)"],
-    ["cabi_realloc", [fn("cabi_realloc", ["i32", "i32", "i32", "i32"], ["i32"])], "cabi_realloc(0, 0, align, size), which has no free: blocks stay allocated until the module is reloaded"],
+    [
+      "malloc alone",
+      [fn("malloc", ["i32"], ["i32"])],
+      "malloc(size), with no matching free: blocks stay allocated until the module is reloaded",
+    ],
+    [
+      "Rust-style alloc and dealloc",
+      [fn("alloc", ["i32"], ["i32"]), fn("dealloc", ["i32", "i32"], [])],
+      "alloc(size) and dealloc(ptr, size)",
+    ],
+    [
+      "alloc with alignment",
+      [fn("alloc", ["i32", "i32"], ["i32"]), fn("dealloc", ["i32", "i32", "i32"], [])],
+      "alloc(size, align) and dealloc(ptr, size, align)",
+    ],
+    [
+      "wasm-bindgen",
+      [fn("__wbindgen_malloc", ["i32", "i32"], ["i32"]), fn("__wbindgen_free", ["i32", "i32", "i32"], [])],
+      "__wbindgen_malloc(size, align) and __wbindgen_free(ptr, size, align)",
+    ],
+    [
+      "cabi_realloc",
+      [fn("cabi_realloc", ["i32", "i32", "i32", "i32"], ["i32"])],
+      "cabi_realloc(0, 0, align, size), which has no free: blocks stay allocated until the module is reloaded",
+    ],
     ["no allocator", [fn("add", ["i32", "i32"], ["i32"])], undefined],
     ["a malloc with the wrong signature", [fn("malloc", ["i64"], ["i64"])], undefined],
   ];
@@ -107,7 +127,15 @@ describe("allocator: editing a plan", () => {
 
   it("merges two i32 slots into a pointer + length and splits them back", () => {
     const paired = edited(changeSlot(base, 1, { kind: "pointerLength", holds: "Uint16" }));
-    assert.deepEqual(paired.slots[1], { kind: "pointerLength", ptrParam: 1, lenParam: 2, name: "b", lenName: "c", holds: "Uint16", lengthUnit: "elements" });
+    assert.deepEqual(paired.slots[1], {
+      kind: "pointerLength",
+      ptrParam: 1,
+      lenParam: 2,
+      name: "b",
+      lenName: "c",
+      holds: "Uint16",
+      lengthUnit: "elements",
+    });
     assert.equal(paired.slots.length, 3);
     assert.equal(checkPlan(paired, f), undefined);
     const split = edited(changeSlot(paired, 1, { kind: "scalar" }));
@@ -118,7 +146,15 @@ describe("allocator: editing a plan", () => {
   it("changes what a pair holds and how its length counts", () => {
     const paired = edited(changeSlot(base, 0, { kind: "pointerLength", holds: "string" }));
     const bytes = edited(changeSlot(paired, 0, { kind: "pointerLength", holds: "Int32", lengthUnit: "bytes" }));
-    assert.deepEqual(bytes.slots[0], { kind: "pointerLength", ptrParam: 0, lenParam: 1, name: "a", lenName: "b", holds: "Int32", lengthUnit: "bytes" });
+    assert.deepEqual(bytes.slots[0], {
+      kind: "pointerLength",
+      ptrParam: 0,
+      lenParam: 1,
+      name: "a",
+      lenName: "b",
+      holds: "Int32",
+      lengthUnit: "bytes",
+    });
   });
 
   it("turns an i32 into a C string and back", () => {
@@ -209,15 +245,19 @@ describe("allocator: allocations and arguments", () => {
     const base = plainPlan(g);
     const withC = edited(changeSlot(base, 2, { kind: "cstring" }));
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 16 }).filter((s) => !s.includes("\0")), fc.string({ unit: "binary", maxLength: 16 }), (cText, sText) => {
-        const p = edited(changeSlot(withC, 0, { kind: "pointerLength", holds: "string" }));
-        const r = runCall(p, [sText, cText]);
-        const [ptr, len, cptr] = r.args as number[];
-        const s = readPointerLength(r.memory, ptr ?? 0, len ?? 0, "string");
-        assert.ok(s.ok && s.value.kind === "string" && s.value.text === sText);
-        const c = readCString(r.memory, cptr ?? 0);
-        assert.ok(c.ok && c.text === cText && !c.isTruncated);
-      }),
+      fc.property(
+        fc.string({ unit: "binary", maxLength: 16 }).filter((s) => !s.includes("\0")),
+        fc.string({ unit: "binary", maxLength: 16 }),
+        (cText, sText) => {
+          const p = edited(changeSlot(withC, 0, { kind: "pointerLength", holds: "string" }));
+          const r = runCall(p, [sText, cText]);
+          const [ptr, len, cptr] = r.args as number[];
+          const s = readPointerLength(r.memory, ptr ?? 0, len ?? 0, "string");
+          assert.ok(s.ok && s.value.kind === "string" && s.value.text === sText);
+          const c = readCString(r.memory, cptr ?? 0);
+          assert.ok(c.ok && c.text === cText && !c.isTruncated);
+        },
+      ),
     );
     for (const kind of ELEMENT_KINDS) {
       const p = edited(changeSlot(base, 0, { kind: "pointerLength", holds: kind }));
@@ -254,7 +294,11 @@ describe("allocator: allocations and arguments", () => {
   });
 
   it("checks values against their slots", () => {
-    const wrong = planAllocations(plan, [{ kind: "scalar", value: { type: "i32", value: 1 } }, { kind: "scalar", value: { type: "i32", value: 1 } }, { kind: "scalar", value: { type: "i64", value: 1n } }]);
+    const wrong = planAllocations(plan, [
+      { kind: "scalar", value: { type: "i32", value: 1 } },
+      { kind: "scalar", value: { type: "i32", value: 1 } },
+      { kind: "scalar", value: { type: "i64", value: 1n } },
+    ]);
     assert.ok(!wrong.ok && wrong.slotIndex === 0 && /needs a value in memory/.test(wrong.reason));
     const short = planAllocations(plan, []);
     assert.ok(!short.ok && /takes 3 arguments, not 0/.test(short.reason));
@@ -263,7 +307,10 @@ describe("allocator: allocations and arguments", () => {
   it("reads arguments as each slot expects and explains refusals", () => {
     const [s, name, k] = plan.slots;
     assert.ok(s && name && k);
-    assert.deepEqual(ok(parseSlotArgument(s, "hi")), { kind: "memory", value: { kind: "string", text: "hi", bytes: Uint8Array.of(0x68, 0x69) } });
+    assert.deepEqual(ok(parseSlotArgument(s, "hi")), {
+      kind: "memory",
+      value: { kind: "string", text: "hi", bytes: Uint8Array.of(0x68, 0x69) },
+    });
     const badName = parseSlotArgument(name, "a\0b");
     assert.ok(!badName.ok && /NUL character/.test(badName.reason));
     const badK = parseSlotArgument(k, "1.5");
@@ -338,7 +385,9 @@ describe("allocator: reading results", () => {
     const cplan = edited(changeResultReading(plainPlan(fn("get_name", [], ["i32"])), { kind: "cstring", maxBytes: 100 }));
     const c = interpretResult(cplan, 8, memory);
     assert.ok(c.ok && c.text === '"hello"' && c.regions.length === 2);
-    const pplan = edited(changeResultReading(plainPlan(fn("pair", [], ["i32", "i32"])), { kind: "pointerLength", holds: "Uint32", lengthUnit: "elements" }));
+    const pplan = edited(
+      changeResultReading(plainPlan(fn("pair", [], ["i32", "i32"])), { kind: "pointerLength", holds: "Uint32", lengthUnit: "elements" }),
+    );
     const p = interpretResult(pplan, [40, 2], memory);
     assert.ok(p.ok && p.text === "[1, 2]" && p.memoryValue?.kind === "array");
     const plain = interpretResult(plainPlan(fn("n", [], ["f64"])), -0, memory);

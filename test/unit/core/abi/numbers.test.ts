@@ -303,20 +303,62 @@ describe("numbers: parseScalar", () => {
 
 describe("numbers: formatValue", () => {
   const table: [WasmValue, { decimal: string; unsigned?: string; hex?: string; bits?: string }][] = [
-    [{ type: "i32", value: -1 }, { decimal: "-1", unsigned: "4294967295", hex: "0xffffffff" }],
-    [{ type: "i32", value: 255 }, { decimal: "255", unsigned: "255", hex: "0x000000ff" }],
-    [{ type: "i32", value: -2147483648 }, { decimal: "-2147483648", unsigned: "2147483648", hex: "0x80000000" }],
-    [{ type: "i64", value: -1n }, { decimal: "-1", unsigned: "18446744073709551615", hex: "0xffffffffffffffff" }],
-    [{ type: "i64", value: 16n }, { decimal: "16", unsigned: "16", hex: "0x0000000000000010" }],
-    [{ type: "f32", value: Math.fround(0.1) }, { decimal: "0.1", bits: "0x3dcccccd" }],
-    [{ type: "f32", value: -0 }, { decimal: "-0", bits: "0x80000000" }],
-    [{ type: "f32", value: NaN }, { decimal: "NaN", bits: "0x7fc00000" }],
-    [{ type: "f32", value: -Infinity }, { decimal: "-Infinity", bits: "0xff800000" }],
-    [{ type: "f32", value: 2 ** -149 }, { decimal: "1e-45", bits: "0x00000001" }],
-    [{ type: "f64", value: 0.1 }, { decimal: "0.1", bits: "0x3fb999999999999a" }],
-    [{ type: "f64", value: -0 }, { decimal: "-0", bits: "0x8000000000000000" }],
-    [{ type: "f64", value: NaN }, { decimal: "NaN", bits: "0x7ff8000000000000" }],
-    [{ type: "f64", value: 5e-324 }, { decimal: "5e-324", bits: "0x0000000000000001" }],
+    [
+      { type: "i32", value: -1 },
+      { decimal: "-1", unsigned: "4294967295", hex: "0xffffffff" },
+    ],
+    [
+      { type: "i32", value: 255 },
+      { decimal: "255", unsigned: "255", hex: "0x000000ff" },
+    ],
+    [
+      { type: "i32", value: -2147483648 },
+      { decimal: "-2147483648", unsigned: "2147483648", hex: "0x80000000" },
+    ],
+    [
+      { type: "i64", value: -1n },
+      { decimal: "-1", unsigned: "18446744073709551615", hex: "0xffffffffffffffff" },
+    ],
+    [
+      { type: "i64", value: 16n },
+      { decimal: "16", unsigned: "16", hex: "0x0000000000000010" },
+    ],
+    [
+      { type: "f32", value: Math.fround(0.1) },
+      { decimal: "0.1", bits: "0x3dcccccd" },
+    ],
+    [
+      { type: "f32", value: -0 },
+      { decimal: "-0", bits: "0x80000000" },
+    ],
+    [
+      { type: "f32", value: NaN },
+      { decimal: "NaN", bits: "0x7fc00000" },
+    ],
+    [
+      { type: "f32", value: -Infinity },
+      { decimal: "-Infinity", bits: "0xff800000" },
+    ],
+    [
+      { type: "f32", value: 2 ** -149 },
+      { decimal: "1e-45", bits: "0x00000001" },
+    ],
+    [
+      { type: "f64", value: 0.1 },
+      { decimal: "0.1", bits: "0x3fb999999999999a" },
+    ],
+    [
+      { type: "f64", value: -0 },
+      { decimal: "-0", bits: "0x8000000000000000" },
+    ],
+    [
+      { type: "f64", value: NaN },
+      { decimal: "NaN", bits: "0x7ff8000000000000" },
+    ],
+    [
+      { type: "f64", value: 5e-324 },
+      { decimal: "5e-324", bits: "0x0000000000000001" },
+    ],
   ];
   for (const [value, want] of table) {
     it(`shows ${value.type} ${String(value.value)}`, () => assert.deepEqual(formatValue(value), want));
@@ -325,9 +367,16 @@ describe("numbers: formatValue", () => {
 
 describe("numbers: isNumericType", () => {
   it("accepts the four number types only", () => {
-    assert.deepEqual(
-      ["i32", "i64", "f32", "f64", "v128", "funcref", "externref", "I32", ""].map(isNumericType),
-      [true, true, true, true, false, false, false, false, false],
-    );
+    assert.deepEqual(["i32", "i64", "f32", "f64", "v128", "funcref", "externref", "I32", ""].map(isNumericType), [
+      true,
+      true,
+      true,
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 });

@@ -103,9 +103,30 @@ describe("tagged: edges round-trip", () => {
     ["an empty Int32Array", [{ type: "Int32Array", value: [] }], "04 00000000 ff"],
     ["an empty Uint32Array", [{ type: "Uint32Array", value: [] }], "05 00000000 ff"],
     ["a 4-byte UTF-8 character", [{ type: "string", value: "😀" }], "03 04000000 f09f9880 ff"],
-    ["i32 min and max", [{ type: "Int32", value: -2147483648 }, { type: "Int32", value: 2147483647 }], "01 00000080 01 ffffff7f ff"],
-    ["u32 max and 0", [{ type: "Uint32", value: 4294967295 }, { type: "Uint32", value: 0 }], "02 ffffffff 02 00000000 ff"],
-    ["array extremes", [{ type: "Int32Array", value: [-2147483648, 2147483647] }, { type: "Uint32Array", value: [4294967295] }], "04 02000000 00000080 ffffff7f 05 01000000 ffffffff ff"],
+    [
+      "i32 min and max",
+      [
+        { type: "Int32", value: -2147483648 },
+        { type: "Int32", value: 2147483647 },
+      ],
+      "01 00000080 01 ffffff7f ff",
+    ],
+    [
+      "u32 max and 0",
+      [
+        { type: "Uint32", value: 4294967295 },
+        { type: "Uint32", value: 0 },
+      ],
+      "02 ffffffff 02 00000000 ff",
+    ],
+    [
+      "array extremes",
+      [
+        { type: "Int32Array", value: [-2147483648, 2147483647] },
+        { type: "Uint32Array", value: [4294967295] },
+      ],
+      "04 02000000 00000080 ffffff7f 05 01000000 ffffffff ff",
+    ],
     ["a NUL inside a string", [{ type: "string", value: "a\0b" }], "03 03000000 610062 ff"],
   ];
   for (const [name, args, want] of cases) {
@@ -119,13 +140,18 @@ describe("tagged: edges round-trip", () => {
   }
 
   // Spread each record: fast-check builds objects without a prototype, which deepEqual tells apart.
-  const arbArg: fc.Arbitrary<TaggedArg> = fc.oneof(
-    fc.record({ type: fc.constant("Int32" as const), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
-    fc.record({ type: fc.constant("Uint32" as const), value: fc.integer({ min: 0, max: 2 ** 32 - 1 }) }),
-    fc.record({ type: fc.constant("string" as const), value: fc.string({ unit: "binary", maxLength: 12 }) }),
-    fc.record({ type: fc.constant("Int32Array" as const), value: fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 5 }) }),
-    fc.record({ type: fc.constant("Uint32Array" as const), value: fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 5 }) }),
-  ).map((a) => ({ ...a }));
+  const arbArg: fc.Arbitrary<TaggedArg> = fc
+    .oneof(
+      fc.record({ type: fc.constant("Int32" as const), value: fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }) }),
+      fc.record({ type: fc.constant("Uint32" as const), value: fc.integer({ min: 0, max: 2 ** 32 - 1 }) }),
+      fc.record({ type: fc.constant("string" as const), value: fc.string({ unit: "binary", maxLength: 12 }) }),
+      fc.record({
+        type: fc.constant("Int32Array" as const),
+        value: fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 5 }),
+      }),
+      fc.record({ type: fc.constant("Uint32Array" as const), value: fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { maxLength: 5 }) }),
+    )
+    .map((a) => ({ ...a }));
   const arbOptions: fc.Arbitrary<TaggedOptions> = fc.record({
     startOffset: fc.integer({ min: 0, max: 40 }),
     tagWidth: fc.constantFrom(1 as const, 4 as const),
@@ -173,7 +199,13 @@ describe("tagged: the variants seen in the wild", () => {
   });
 
   it("pads strings to a 4-byte multiple but keeps the real length", () => {
-    const { bytes, regions } = encodeOk([{ type: "string", value: "abcde" }, { type: "string", value: "abcd" }], { padStringsTo4: true });
+    const { bytes, regions } = encodeOk(
+      [
+        { type: "string", value: "abcde" },
+        { type: "string", value: "abcd" },
+      ],
+      { padStringsTo4: true },
+    );
     assert.equal(hex(bytes), hex(bytesOf("03 05000000 6162636465 000000 03 04000000 61626364 ff")));
     assert.ok(regions.includes("0x0012: 3 bytes of padding (to a 4-byte multiple)"));
     const r = decodeTagged(memoryWith(bytes, 8), { padStringsTo4: true });
@@ -202,7 +234,10 @@ describe("tagged: malformed memory", () => {
   });
 
   it("hints that zeroed memory was never written", () => {
-    assert.match(failure(decodeTagged(new Uint8Array(64))).message, /unknown tag 0x00 at 0x0008 \(zero bytes: was anything written here\?\)/);
+    assert.match(
+      failure(decodeTagged(new Uint8Array(64))).message,
+      /unknown tag 0x00 at 0x0008 \(zero bytes: was anything written here\?\)/,
+    );
   });
 
   it("reports a missing terminator at the end of memory", () => {
@@ -253,12 +288,18 @@ describe("tagged: malformed memory", () => {
 
   it("never throws and always stops on arbitrary memory, where taggedExtent stops too (property)", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 96 }), fc.integer({ min: 0, max: 100 }), fc.constantFrom(1 as const, 4 as const), fc.boolean(), (m, start, tagWidth, padStringsTo4) => {
-        const r = decodeTagged(m, { startOffset: start, tagWidth, padStringsTo4 });
-        if (!r.ok) assert.ok(r.error.offset >= 0 && r.error.offset <= Math.max(start, m.length));
-        else assert.ok(r.endOffset <= m.length);
-        assert.equal(taggedExtent(m, { startOffset: start, tagWidth, padStringsTo4 }), r.readEnd);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 96 }),
+        fc.integer({ min: 0, max: 100 }),
+        fc.constantFrom(1 as const, 4 as const),
+        fc.boolean(),
+        (m, start, tagWidth, padStringsTo4) => {
+          const r = decodeTagged(m, { startOffset: start, tagWidth, padStringsTo4 });
+          if (!r.ok) assert.ok(r.error.offset >= 0 && r.error.offset <= Math.max(start, m.length));
+          else assert.ok(r.endOffset <= m.length);
+          assert.equal(taggedExtent(m, { startOffset: start, tagWidth, padStringsTo4 }), r.readEnd);
+        },
+      ),
     );
   });
   it("decodes the same from a window that holds the bytes a whole-memory read used, which taggedExtent finds (property)", () => {
@@ -270,15 +311,22 @@ describe("tagged: malformed memory", () => {
     fc.assert(
       fc.property(
         fc.array(arg, { maxLength: 4 }),
-        fc.record({ startOffset: fc.integer({ min: 0, max: 12 }), tagWidth: fc.constantFrom(1 as const, 4 as const), padStringsTo4: fc.boolean() }),
+        fc.record({
+          startOffset: fc.integer({ min: 0, max: 12 }),
+          tagWidth: fc.constantFrom(1 as const, 4 as const),
+          padStringsTo4: fc.boolean(),
+        }),
         fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
         fc.integer({ min: 0, max: 24 }),
         (args, options, corruptions, slack) => {
           const encoded = encodeTagged(args, options);
           if (!encoded.ok) return;
           // Valid lists, then damaged and cut short, so that every way of failing is reached.
-          const memory = new Uint8Array(options.startOffset + encoded.bytes.length + slack - 12 > 0 ? options.startOffset + encoded.bytes.length + slack - 12 : 1);
-          if (options.startOffset < memory.length) memory.set(encoded.bytes.subarray(0, memory.length - options.startOffset), options.startOffset);
+          const memory = new Uint8Array(
+            options.startOffset + encoded.bytes.length + slack - 12 > 0 ? options.startOffset + encoded.bytes.length + slack - 12 : 1,
+          );
+          if (options.startOffset < memory.length)
+            memory.set(encoded.bytes.subarray(0, memory.length - options.startOffset), options.startOffset);
           for (const [at, value] of corruptions) memory[at % memory.length] = value;
           // The worker makes room for the arguments, so their start always lies inside memory.
           if (options.startOffset >= memory.length) return;
@@ -300,7 +348,13 @@ describe("tagged: encoding refuses values the types cannot hold", () => {
     [[{ type: "Int32", value: 2147483648 }], /^argument 0 \(Int32\): \(2147483648\) is out of range for Int32/],
     [[{ type: "Uint32", value: -1 }], /argument 0 \(Uint32\).*out of range for Uint32/],
     [[{ type: "Int32", value: 1.5 }], /whole number/],
-    [[{ type: "Int32", value: 1 }, { type: "Uint32Array", value: [1, 2, 4294967296] }], /^argument 1 \(Uint32Array\): element 2 \(4294967296\) is out of range/],
+    [
+      [
+        { type: "Int32", value: 1 },
+        { type: "Uint32Array", value: [1, 2, 4294967296] },
+      ],
+      /^argument 1 \(Uint32Array\): element 2 \(4294967296\) is out of range/,
+    ],
     [[{ type: "string", value: "\udfff" }], /argument 0 \(string\): .*lone surrogate U\+DFFF at index 0/],
   ];
   for (const [args, reason] of bad) {
@@ -312,7 +366,10 @@ describe("tagged: encoding refuses values the types cannot hold", () => {
   }
 
   it("says which argument failed and where it would have gone", () => {
-    const r = encodeTagged([{ type: "Int32", value: 1 }, { type: "Int32", value: NaN }]);
+    const r = encodeTagged([
+      { type: "Int32", value: 1 },
+      { type: "Int32", value: NaN },
+    ]);
     assert.ok(!r.ok);
     assert.equal(r.error.argIndex, 1);
     assert.equal(r.error.offset, 13);
@@ -360,7 +417,10 @@ describe("tagged: parseTaggedArg", () => {
 describe("tagged: the type list comes from the tag table", () => {
   it("lists every tagged type in tag order, and knows no other name", () => {
     assert.deepEqual(TAGGED_TYPES, ["Int32", "Uint32", "string", "Int32Array", "Uint32Array"]);
-    assert.deepEqual(TAGGED_TYPES.map((t) => TAGS[t]), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      TAGGED_TYPES.map((t) => TAGS[t]),
+      [1, 2, 3, 4, 5],
+    );
     for (const name of ["Int64", "toString", "__proto__", "", 1, undefined]) assert.equal(isTaggedType(name), false, String(name));
   });
 });

@@ -148,7 +148,10 @@ describe("values: parseArrayArg", () => {
 
   it("keeps NaN payloads given as bits exactly, quiet or signalling", () => {
     assert.equal(hex(okValue(parseArrayArg("[0x7fc00001, 0x7f800001, 0xffc00000]", "Float32")).bytes), "0100c07f0100807f0000c0ff");
-    assert.equal(hex(okValue(parseArrayArg("[0x7ff0000000000001, 0xfff8000000000123]", "Float64")).bytes), "010000000000f07f230100000000f8ff");
+    assert.equal(
+      hex(okValue(parseArrayArg("[0x7ff0000000000001, 0xfff8000000000123]", "Float64")).bytes),
+      "010000000000f07f230100000000f8ff",
+    );
   });
 
   it("rounds Float32 elements and notes the count", () => {

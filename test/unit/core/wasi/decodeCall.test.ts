@@ -1,7 +1,14 @@
 /** Each WASI preview1 decoder on real byte layouts: arguments by meaning, read and written ranges, narration, bad pointers. */
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { decodeWasiCall, decodedFunctions, planWasiCall, type DecodeOptions, type WasiCall, type WasiRange } from "../../../../src/core/wasi/decodeCall";
+import {
+  decodeWasiCall,
+  decodedFunctions,
+  planWasiCall,
+  type DecodeOptions,
+  type WasiCall,
+  type WasiRange,
+} from "../../../../src/core/wasi/decodeCall";
 import { memoryReader } from "../../../../src/core/wasi/memoryReader";
 import { narrateWasiCall } from "../../../../src/core/wasi/narrateCall";
 import { preview1Functions } from "../../../../src/core/wasi/preview1";
@@ -53,7 +60,11 @@ const cases: Case[] = [
   {
     title: "fd_write of one iovec to stdout",
     args: [1, 0x10, 1, 0x18],
-    memory: (m) => m.iovecs(0x10, [[0x40, 5]]).text(0x40, "tick\n").u32(0x18, 5),
+    memory: (m) =>
+      m
+        .iovecs(0x10, [[0x40, 5]])
+        .text(0x40, "tick\n")
+        .u32(0x18, 5),
     narration: 'fd_write(1, 1 iovec at 0x10) read 5 bytes at 0x40 "tick\\n", wrote 5 to 0x18',
     reads: [
       [0x10, 8, "iovec[0]"],
@@ -115,7 +126,11 @@ const cases: Case[] = [
   {
     title: "fd_pread",
     args: [4, 0x10, 1, 100n, 0x20],
-    memory: (m) => m.iovecs(0x10, [[0x40, 8]]).text(0x40, "xyz").u32(0x20, 3),
+    memory: (m) =>
+      m
+        .iovecs(0x10, [[0x40, 8]])
+        .text(0x40, "xyz")
+        .u32(0x20, 3),
     narration: 'fd_pread(4, 1 iovec at 0x10, 100) wrote 3 bytes at 0x40 "xyz", wrote 3 to 0x20',
     writes: [
       [0x20, 4, "nread"],
@@ -125,7 +140,11 @@ const cases: Case[] = [
   {
     title: "fd_pwrite",
     args: [4, 0x10, 1, 0n, 0x20],
-    memory: (m) => m.iovecs(0x10, [[0x40, 2]]).text(0x40, "hi").u32(0x20, 2),
+    memory: (m) =>
+      m
+        .iovecs(0x10, [[0x40, 2]])
+        .text(0x40, "hi")
+        .u32(0x20, 2),
     narration: 'fd_pwrite(4, 1 iovec at 0x10, 0) read 2 bytes at 0x40 "hi", wrote 2 to 0x20',
   },
   {
@@ -155,7 +174,8 @@ const cases: Case[] = [
     title: "args_get without sizes infers them from the table",
     args: [0x100, 0x200],
     memory: (m) => m.u32(0x100, 0x200).u32(0x104, 0x205).text(0x200, "prog\0x\0"),
-    narration: 'args_get(argv 0x100, argv_buf 0x200) wrote 2 pointers to 0x100, wrote ["prog", "x"] to 0x200 — argv\'s count (2) was inferred from memory: no args_sizes_get came first.',
+    narration:
+      'args_get(argv 0x100, argv_buf 0x200) wrote 2 pointers to 0x100, wrote ["prog", "x"] to 0x200 — argv\'s count (2) was inferred from memory: no args_sizes_get came first.',
     writes: [
       [0x100, 8, "argv pointers"],
       [0x200, 7, "argv strings"],
@@ -374,8 +394,14 @@ const cases: Case[] = [
   {
     title: "sock_recv",
     args: [5, 0x10, 1, 1, 0x20, 0x24],
-    memory: (m) => m.iovecs(0x10, [[0x40, 8]]).text(0x40, "pong").u32(0x20, 4).u16(0x24, 1),
-    narration: 'sock_recv(5, 1 iovec at 0x10, recv_peek) wrote 4 bytes at 0x40 "pong", wrote 4 to 0x20, wrote ro_flags recv_data_truncated to 0x24',
+    memory: (m) =>
+      m
+        .iovecs(0x10, [[0x40, 8]])
+        .text(0x40, "pong")
+        .u32(0x20, 4)
+        .u16(0x24, 1),
+    narration:
+      'sock_recv(5, 1 iovec at 0x10, recv_peek) wrote 4 bytes at 0x40 "pong", wrote 4 to 0x20, wrote ro_flags recv_data_truncated to 0x24',
     writes: [
       [0x20, 4, "nread"],
       [0x24, 2, "ro_flags"],
@@ -385,7 +411,11 @@ const cases: Case[] = [
   {
     title: "sock_send",
     args: [5, 0x10, 1, 0, 0x20],
-    memory: (m) => m.iovecs(0x10, [[0x40, 4]]).text(0x40, "ping").u32(0x20, 4),
+    memory: (m) =>
+      m
+        .iovecs(0x10, [[0x40, 4]])
+        .text(0x40, "ping")
+        .u32(0x20, 4),
     narration: 'sock_send(5, 1 iovec at 0x10, 0) read 4 bytes at 0x40 "ping", wrote 4 to 0x20',
   },
   { title: "sock_shutdown", args: [5, 3], errno: 52, narration: "sock_shutdown(5, rd|wr) failed: ERRNO_NOSYS (Function not supported)" },
@@ -516,7 +546,8 @@ describe("wasi: out-of-bounds pointers", () => {
       args: [1, 0xfffffff0, 1, 0x18],
       errno: 21,
       memory: small(),
-      narration: "fd_write(1, 1 iovec at 0xfffffff0 (out of bounds)) failed: ERRNO_FAULT (Bad address) — iovec array at 0xfffffff0 (8 bytes) is out of bounds: memory is 256 bytes.",
+      narration:
+        "fd_write(1, 1 iovec at 0xfffffff0 (out of bounds)) failed: ERRNO_FAULT (Bad address) — iovec array at 0xfffffff0 (8 bytes) is out of bounds: memory is 256 bytes.",
       oob: [[0xfffffff0, 8, "iovec array"]],
     },
     {
@@ -525,7 +556,8 @@ describe("wasi: out-of-bounds pointers", () => {
       args: [1, 0x10, 0x40000000, 0x18],
       errno: 21,
       memory: small(),
-      narration: "fd_write(1, 1073741824 iovecs at 0x10 (out of bounds)) failed: ERRNO_FAULT (Bad address) — iovec array at 0x10 (8589934592 bytes) is out of bounds: memory is 256 bytes.",
+      narration:
+        "fd_write(1, 1073741824 iovecs at 0x10 (out of bounds)) failed: ERRNO_FAULT (Bad address) — iovec array at 0x10 (8589934592 bytes) is out of bounds: memory is 256 bytes.",
       oob: [[0x10, 8589934592, "iovec array"]],
     },
     {
@@ -533,7 +565,9 @@ describe("wasi: out-of-bounds pointers", () => {
       name: "fd_write",
       args: [1, 0x10, 1, 0x18],
       errno: 0,
-      memory: small().iovecs(0x10, [[0xf0, 0x20]]).u32(0x18, 0x20),
+      memory: small()
+        .iovecs(0x10, [[0xf0, 0x20]])
+        .u32(0x18, 0x20),
       narration: "fd_write(1, 1 iovec at 0x10) wrote 32 to 0x18 — buffer 0 at 0xf0 (32 bytes) is out of bounds: memory is 256 bytes.",
       oob: [[0xf0, 0x20, "buffer 0"]],
     },
@@ -543,7 +577,8 @@ describe("wasi: out-of-bounds pointers", () => {
       args: [3, 0, 0x1000, 4, 0, 0n, 0n, 0, 0x20],
       errno: 44,
       memory: small(),
-      narration: "path_open(3, 0, path at 0x1000 (4 bytes, out of bounds), 0, 0, 0, 0) failed: ERRNO_NOENT (No such file or directory) — path at 0x1000 (4 bytes) is out of bounds: memory is 256 bytes.",
+      narration:
+        "path_open(3, 0, path at 0x1000 (4 bytes, out of bounds), 0, 0, 0, 0) failed: ERRNO_NOENT (No such file or directory) — path at 0x1000 (4 bytes) is out of bounds: memory is 256 bytes.",
       oob: [[0x1000, 4, "path"]],
     },
     {
@@ -560,7 +595,9 @@ describe("wasi: out-of-bounds pointers", () => {
       name: "fd_read",
       args: [0, 0x10, 1, 0x18],
       errno: 0,
-      memory: small().iovecs(0x10, [[0x1000, 4]]).u32(0x18, 4),
+      memory: small()
+        .iovecs(0x10, [[0x1000, 4]])
+        .u32(0x18, 4),
       narration: "fd_read(0, 1 iovec at 0x10) wrote 4 to 0x18 — buffer 0 at 0x1000 (4 bytes) is out of bounds: memory is 256 bytes.",
       oob: [[0x1000, 4, "buffer 0"]],
     },
@@ -614,12 +651,18 @@ describe("wasi: bad calls", () => {
   it("shows an unknown function's arguments raw", () => {
     const call = decodeWasiCall("sock_open", [1, 2], 52, { memory });
     assert.equal(call.isKnown, false);
-    assert.equal(narrateWasiCall(call), "sock_open(1, 2) failed: ERRNO_NOSYS (Function not supported) — sock_open is not a WASI preview1 function; its arguments are shown raw.");
+    assert.equal(
+      narrateWasiCall(call),
+      "sock_open(1, 2) failed: ERRNO_NOSYS (Function not supported) — sock_open is not a WASI preview1 function; its arguments are shown raw.",
+    );
   });
 
   it("shows a call with the wrong number of arguments raw", () => {
     const call = decodeWasiCall("fd_write", [1, 16], 0, { memory });
-    assert.equal(narrateWasiCall(call), "fd_write(1, 16) succeeded — fd_write takes 4 argument(s) but was given 2; its arguments are shown raw.");
+    assert.equal(
+      narrateWasiCall(call),
+      "fd_write(1, 16) succeeded — fd_write takes 4 argument(s) but was given 2; its arguments are shown raw.",
+    );
     assert.deepEqual(call.reads, []);
   });
 
@@ -631,7 +674,10 @@ describe("wasi: bad calls", () => {
 
 describe("wasi: data kept per call", () => {
   it("keeps at most the cap of fd_write's bytes and marks the preview cut", () => {
-    const m = new Memory(1024).iovecs(0x10, [[0x40, 300]]).text(0x40, "a".repeat(300)).u32(0x18, 300);
+    const m = new Memory(1024)
+      .iovecs(0x10, [[0x40, 300]])
+      .text(0x40, "a".repeat(300))
+      .u32(0x18, 300);
     const call = decodeWasiCall("fd_write", [1, 0x10, 1, 0x18], 0, { memory: memoryReader(m.bytes), dataCap: 16 });
     assert.equal(call.data[0]?.bytes.length, 16);
     assert.equal(call.data[0]?.totalSize, 300);
@@ -640,7 +686,10 @@ describe("wasi: data kept per call", () => {
   });
 
   it("copies the bytes it keeps, so later writes to memory do not change the record", () => {
-    const m = new Memory(1024).iovecs(0x10, [[0x40, 2]]).text(0x40, "hi").u32(0x18, 2);
+    const m = new Memory(1024)
+      .iovecs(0x10, [[0x40, 2]])
+      .text(0x40, "hi")
+      .u32(0x18, 2);
     const call = decodeWasiCall("fd_write", [1, 0x10, 1, 0x18], 0, { memory: memoryReader(m.bytes) });
     m.text(0x40, "no");
     assert.equal(Buffer.from(call.data[0]?.bytes ?? []).toString(), "hi");
@@ -658,7 +707,8 @@ describe("wasi: data kept per call", () => {
 });
 
 describe("wasi: planWasiCall, what to snapshot before and after", () => {
-  const plan = (name: string, args: unknown[], m: Memory, options: Partial<DecodeOptions> = {}): WasiCall => planWasiCall(name, args, { memory: memoryReader(m.bytes), ...options });
+  const plan = (name: string, args: unknown[], m: Memory, options: Partial<DecodeOptions> = {}): WasiCall =>
+    planWasiCall(name, args, { memory: memoryReader(m.bytes), ...options });
 
   it("plans fd_read's whole buffers and nread as outputs", () => {
     const m = new Memory().iovecs(0x10, [

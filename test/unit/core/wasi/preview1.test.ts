@@ -1,7 +1,21 @@
 /** The preview1 function table, its named values, and the sorting of a module's WASI imports. */
 import { strict as assert } from "node:assert";
 import { classifyPreview1Imports, preview1FuncType, preview1Function, preview1Functions } from "../../../../src/core/wasi/preview1";
-import { clockid, decodeFlags, enumName, errnoInfo, errnos, fdflags, filetype, fstflags, lookupflags, oflags, rights, signal, whence } from "../../../../src/core/wasi/typenames";
+import {
+  clockid,
+  decodeFlags,
+  enumName,
+  errnoInfo,
+  errnos,
+  fdflags,
+  filetype,
+  fstflags,
+  lookupflags,
+  oflags,
+  rights,
+  signal,
+  whence,
+} from "../../../../src/core/wasi/typenames";
 import type { FuncType, Import } from "../../../../src/core/wasm/types";
 
 describe("wasi: the preview1 function table", () => {
@@ -63,7 +77,11 @@ describe("wasi: the preview1 function table", () => {
 });
 
 describe("wasi: classifyPreview1Imports", () => {
-  const func = (name: string, type: FuncType, module = "wasi_snapshot_preview1"): Import => ({ module, name, desc: { kind: "func", typeIndex: 0, type } });
+  const func = (name: string, type: FuncType, module = "wasi_snapshot_preview1"): Import => ({
+    module,
+    name,
+    desc: { kind: "func", typeIndex: 0, type },
+  });
   const write: FuncType = { params: ["i32", "i32", "i32", "i32"], results: ["i32"] };
 
   it("sorts imports into known, unknown, mistyped and other kinds, ignoring other modules", () => {

@@ -33,7 +33,13 @@ async function run(): Promise<Run> {
       if (!memory) return undefined;
       // The hook's declared argument type is string[], but it passes the wasm values themselves.
       const raw: unknown[] = args;
-      trace.add(decodeWasiCall(name, raw, ret, { memory: memoryReader(new Uint8Array(memory.buffer)), argSizes: trace.argSizes, environSizes: trace.environSizes }));
+      trace.add(
+        decodeWasiCall(name, raw, ret, {
+          memory: memoryReader(new Uint8Array(memory.buffer)),
+          argSizes: trace.argSizes,
+          environSizes: trace.environSizes,
+        }),
+      );
       return undefined;
     },
   });
@@ -77,7 +83,10 @@ describe("wasi: decoding @runno/wasi's debug hook on a real C reactor", () => {
     assert.equal(Buffer.from(write.data[0]?.bytes ?? []).toString(), "hello 5\n");
     assert.equal(write.results.find((r) => r.label === "nwritten")?.value, 8);
     const line = narrateWasiCall(write);
-    assert.match(line, /^fd_write\(1, \d+ iovecs? at 0x[0-9a-f]+\) read 8 bytes (at|in \d+ buffers at) 0x[0-9a-f]+.* "hello 5\\n", wrote 8 to 0x[0-9a-f]+$/);
+    assert.match(
+      line,
+      /^fd_write\(1, \d+ iovecs? at 0x[0-9a-f]+\) read 8 bytes (at|in \d+ buffers at) 0x[0-9a-f]+.* "hello 5\\n", wrote 8 to 0x[0-9a-f]+$/,
+    );
     // What was planned before the call covers what the call was then seen to read and write.
     const plan = plans.filter((p) => p.name === "fd_write").at(-1);
     assert.deepEqual(plan?.reads, write.reads);

@@ -129,6 +129,9 @@ describe("wasi: previews", () => {
       .text(0xb0, "d")
       .u32(0x40, 4);
     const c = decodeWasiCall("fd_write", [1, 0x10, 4, 0x40], 0, { memory: memoryReader(m.bytes) });
-    assert.equal(narrateWasiCall(c), 'fd_write(1, 4 iovecs at 0x10) read 4 bytes in 4 buffers at 0x80, 0x90, 0xa0, … "abcd", wrote 4 to 0x40');
+    assert.equal(
+      narrateWasiCall(c),
+      'fd_write(1, 4 iovecs at 0x10) read 4 bytes in 4 buffers at 0x80, 0x90, 0xa0, … "abcd", wrote 4 to 0x40',
+    );
   });
 });

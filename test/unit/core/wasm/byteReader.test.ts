@@ -104,7 +104,10 @@ describe("ByteReader", () => {
       r.section = "data";
       const error = failure(() => r.skip(r.u32()));
       assert.deepEqual([error.code, error.offset, error.section], ["malformed", 3, "data"]);
-      assert.equal(error.message, "Malformed data section: the content overruns the declared section size; expected 3 more bytes at offset 0x3 (3).");
+      assert.equal(
+        error.message,
+        "Malformed data section: the content overruns the declared section size; expected 3 more bytes at offset 0x3 (3).",
+      );
     });
 
     it("says how many bytes are missing", () => {
@@ -141,7 +144,10 @@ describe("ByteReader", () => {
       const error = failure(() => r.vector("entries", (rr) => (entries++, rr.u8())));
       assert.equal(entries, 0);
       assert.deepEqual([error.code, error.offset], ["truncated", 0]);
-      assert.match(error.message, /^Truncated module: the number of entries \(4294967295\) needs at least 4294967295 bytes, but only 5 remain at offset 0x0 \(0\)\.$/);
+      assert.match(
+        error.message,
+        /^Truncated module: the number of entries \(4294967295\) needs at least 4294967295 bytes, but only 5 remain at offset 0x0 \(0\)\.$/,
+      );
     });
 
     it("counts the smallest entry size against the bytes left", () => {
@@ -151,7 +157,19 @@ describe("ByteReader", () => {
   });
 
   describe("names (core spec 5.2.4)", () => {
-    const valid = ["", "memory", "é", "€uro", "日本語", "🎉 party", "\u0000nul", "\uffff", "\u{10ffff}", "a".repeat(10_000), "€🎉".repeat(3_000)];
+    const valid = [
+      "",
+      "memory",
+      "é",
+      "€uro",
+      "日本語",
+      "🎉 party",
+      "\u0000nul",
+      "\uffff",
+      "\u{10ffff}",
+      "a".repeat(10_000),
+      "€🎉".repeat(3_000),
+    ];
     for (const text of valid) {
       it(`decodes ${JSON.stringify(text.slice(0, 12))}${text.length > 12 ? "…" : ""} (${text.length} code units)`, () => {
         const bytes = new TextEncoder().encode(text);
@@ -195,7 +213,9 @@ describe("ByteReader", () => {
       let validCount = 0;
       for (let i = 0; i < 20_000; i++) {
         const length = Math.floor(random() * 8);
-        const bytes = Array.from({ length }, () => (random() < 0.7 ? pool[Math.floor(random() * pool.length)]! : Math.floor(random() * 256)));
+        const bytes = Array.from({ length }, () =>
+          random() < 0.7 ? pool[Math.floor(random() * pool.length)]! : Math.floor(random() * 256),
+        );
         let expected: string | undefined;
         try {
           expected = decoder.decode(Uint8Array.from(bytes));
@@ -367,4 +387,3 @@ describe("ByteReader", () => {
 function hex(bytes: number[]): string {
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ");
 }
-

@@ -7,7 +7,8 @@ const utf8 = (text: string): number[] => [...Buffer.from(text, "utf8")];
 const name = (text: string): number[] => [...uleb(utf8(text).length), ...utf8(text)];
 const vec = (entries: number[][]): number[] => [...uleb(entries.length), ...entries.flat()];
 const subsection = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
-const nameMap = (entries: [number, number[]][]): number[] => vec(entries.map(([index, bytes]) => [...uleb(index), ...uleb(bytes.length), ...bytes]));
+const nameMap = (entries: [number, number[]][]): number[] =>
+  vec(entries.map(([index, bytes]) => [...uleb(index), ...uleb(bytes.length), ...bytes]));
 
 /** Reads `content` as a whole name section, every function wanted but the ones in `unwanted`, each with two parameters. */
 function read(content: number[], unwanted: number[] = []) {
@@ -20,19 +21,54 @@ function read(content: number[], unwanted: number[] = []) {
 
 describe("nameSection: readNameSection", () => {
   it("reads the module's name, wanted functions' names and their parameters' names, and counts its work", () => {
-    const { names, steps } = read([
-      ...subsection(0, name("calc")),
-      ...subsection(1, nameMap([[0, utf8("add")], [1, utf8("sub")], [3, utf8("hidden")]])),
-      ...subsection(2, vec([[...uleb(0), ...nameMap([[0, utf8("left")], [1, utf8("right")], [2, utf8("local")]])]])),
-    ], [3]);
+    const { names, steps } = read(
+      [
+        ...subsection(0, name("calc")),
+        ...subsection(
+          1,
+          nameMap([
+            [0, utf8("add")],
+            [1, utf8("sub")],
+            [3, utf8("hidden")],
+          ]),
+        ),
+        ...subsection(
+          2,
+          vec([
+            [
+              ...uleb(0),
+              ...nameMap([
+                [0, utf8("left")],
+                [1, utf8("right")],
+                [2, utf8("local")],
+              ]),
+            ],
+          ]),
+        ),
+      ],
+      [3],
+    );
     assert.equal(names?.moduleName, "calc");
-    assert.deepEqual([...(names?.functionNames ?? [])], [[0, "add"], [1, "sub"]]);
+    assert.deepEqual(
+      [...(names?.functionNames ?? [])],
+      [
+        [0, "add"],
+        [1, "sub"],
+      ],
+    );
     assert.deepEqual([...(names?.paramNames ?? [])], [[0, ["left", "right"]]]);
     assert.ok(steps > 0);
   });
 
   it("skips unwanted functions' names without decoding them, and subsections it does not read", () => {
-    const { names } = read([...subsection(1, nameMap([[2, [0xff]]])), ...subsection(2, vec([[...uleb(2), ...nameMap([[0, [0xc0]]])]])), ...subsection(7, [1, 2, 3])], [2]);
+    const { names } = read(
+      [
+        ...subsection(1, nameMap([[2, [0xff]]])),
+        ...subsection(2, vec([[...uleb(2), ...nameMap([[0, [0xc0]]])]])),
+        ...subsection(7, [1, 2, 3]),
+      ],
+      [2],
+    );
     assert.deepEqual([names?.functionNames.size, names?.paramNames.size], [0, 0]);
   });
 

@@ -14,7 +14,15 @@ import { uleb } from "./leb128";
 const runs = Number(process.env.FUZZ_RUNS ?? 10_000);
 const seed = process.env.FUZZ_SEED === undefined ? 0x5eed : Number(process.env.FUZZ_SEED);
 
-const codes: readonly WasmParseErrorCode[] = ["empty", "notWasm", "component", "unsupportedVersion", "truncated", "malformed", "unsupported"];
+const codes: readonly WasmParseErrorCode[] = [
+  "empty",
+  "notWasm",
+  "component",
+  "unsupportedVersion",
+  "truncated",
+  "malformed",
+  "unsupported",
+];
 
 /** Real modules to mutate: together they reach every section and name subsection the parser reads. */
 const seedWats = [
@@ -100,7 +108,6 @@ function concat(...parts: ArrayLike<number>[]): Uint8Array {
   return out;
 }
 
-
 /** Inputs of every sort: mutated real modules, sections with random content, and plain noise. */
 function inputs(seeds: Uint8Array[]): fc.Arbitrary<Uint8Array> {
   const mutated = fc
@@ -133,7 +140,10 @@ function checkContract(bytes: Uint8Array): void {
     const { error } = result;
     assert.equal(error.name, "WasmParseError");
     assert.ok(codes.includes(error.code), `unknown code ${error.code}`);
-    assert.ok(Number.isInteger(error.offset) && error.offset >= 0 && error.offset <= bytes.length, `offset ${error.offset} outside 0..${bytes.length}`);
+    assert.ok(
+      Number.isInteger(error.offset) && error.offset >= 0 && error.offset <= bytes.length,
+      `offset ${error.offset} outside 0..${bytes.length}`,
+    );
     assert.match(error.message, /0x[0-9a-f]+ \(\d+\)|empty/);
   }
   assert.ok(stats.steps <= stepsPerByte * bytes.length + stepsBase, `${stats.steps} steps for ${bytes.length} bytes`);
@@ -194,7 +204,10 @@ function moduleOfShape(count: number): Uint8Array {
   const names: number[] = [];
   pushName(names, "name");
   // Loops, not spreads: spreading a megabyte of arguments overflows the stack.
-  for (const [id, content] of [[0x01, functionNames], [0x02, localNames]] as const) {
+  for (const [id, content] of [
+    [0x01, functionNames],
+    [0x02, localNames],
+  ] as const) {
     names.push(id, ...uleb(content.length));
     for (const byte of content) names.push(byte);
   }
@@ -253,10 +266,17 @@ describe("parseModule fuzzing", function () {
     const params = 1_000;
     const typeContent = [0x01, 0x60, ...uleb(params), ...Array<number>(params).fill(0x7f), 0x00];
     const exportContent = uleb(exportCount);
-    for (let i = 0; i < exportCount; i++) exportContent.push(...uleb(String(i).length), ...[...String(i)].map((c) => c.charCodeAt(0)), 0x00, 0x00);
+    for (let i = 0; i < exportCount; i++)
+      exportContent.push(...uleb(String(i).length), ...[...String(i)].map((c) => c.charCodeAt(0)), 0x00, 0x00);
     const localNames = [0x01, 0x00, 0x01, 0x00, 0x01, 0x61];
     const nameContent = [0x04, 0x6e, 0x61, 0x6d, 0x65, 0x02, ...uleb(localNames.length), ...localNames];
-    for (const [id, content] of [[1, typeContent], [3, [0x01, 0x00]], [7, exportContent], [10, [0x01, 0x02, 0x00, 0x0b]], [0, nameContent]] as const) {
+    for (const [id, content] of [
+      [1, typeContent],
+      [3, [0x01, 0x00]],
+      [7, exportContent],
+      [10, [0x01, 0x02, 0x00, 0x0b]],
+      [0, nameContent],
+    ] as const) {
       out.push(id, ...uleb(content.length));
       for (const byte of content) out.push(byte);
     }

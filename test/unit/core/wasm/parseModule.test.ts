@@ -61,7 +61,6 @@ function parseError(bytes: Uint8Array): WasmParseError {
 
 // Hand-made binaries: just enough of an encoder to write what wabt will not.
 
-
 function name(text: string): number[] {
   const bytes = [...Buffer.from(text, "utf8")];
   return [...uleb(bytes.length), ...bytes];
@@ -82,7 +81,11 @@ function binary(...sections: number[][]): Uint8Array {
 }
 
 const i32 = 0x7f;
-const funcType = (params: number[], results: number[] = []): number[] => [0x60, ...vec(params.map((p) => [p])), ...vec(results.map((r) => [r]))];
+const funcType = (params: number[], results: number[] = []): number[] => [
+  0x60,
+  ...vec(params.map((p) => [p])),
+  ...vec(results.map((r) => [r])),
+];
 const typeSection = (...types: number[][]): number[] => section(1, vec(types));
 const functionSection = (...typeIndices: number[]): number[] => section(3, vec(typeIndices.map((t) => uleb(t))));
 const exportFunc = (exportName: string, index: number): number[] => [...name(exportName), 0x00, ...uleb(index)];
@@ -153,7 +156,13 @@ describe("parseModule", () => {
     }
 
     it("reads type indices of one, two and three bytes, padded encodings included", () => {
-      const params = new Map([[127, 1], [128, 2], [16_383, 3], [16_384, 4], [19_999, 5]]);
+      const params = new Map([
+        [127, 1],
+        [128, 2],
+        [16_383, 3],
+        [16_384, 4],
+        [19_999, 5],
+      ]);
       // 128 and 127 again, padded to three bytes: still valid LEB128 (core spec 5.2.2).
       const entries = [...[127, 128, 16_383, 16_384, 19_999].map((t) => uleb(t)), [0x80, 0x81, 0x00], [0xff, 0x80, 0x00]];
       const module = parseOk(
@@ -346,7 +355,9 @@ describe("parseModule", () => {
 
   describe("names", () => {
     it("takes function, parameter and module names from the name section", () => {
-      const module = parseOk(wat(`(module $calc (func $add (export "add") (param $left i32) (param $right i32) (result i32) local.get 0))`));
+      const module = parseOk(
+        wat(`(module $calc (func $add (export "add") (param $left i32) (param $right i32) (result i32) local.get 0))`),
+      );
       assert.equal(module.moduleName, "calc");
       assert.equal(module.functions[0]!.debugName, "add");
       assert.deepEqual(module.functions[0]!.paramNames, ["left", "right"]);
@@ -370,10 +381,33 @@ describe("parseModule", () => {
     });
 
     const fallbackCases: { title: string; locals: [number, number[]][]; expected: string[] }[] = [
-      { title: "an empty name", locals: [[0, utf8("x")], [1, []], [2, utf8("z")]], expected: ["x", "p1", "z"] },
-      { title: "a repeated name", locals: [[0, utf8("x")], [1, utf8("x")], [2, utf8("y")]], expected: ["x", "p1", "y"] },
+      {
+        title: "an empty name",
+        locals: [
+          [0, utf8("x")],
+          [1, []],
+          [2, utf8("z")],
+        ],
+        expected: ["x", "p1", "z"],
+      },
+      {
+        title: "a repeated name",
+        locals: [
+          [0, utf8("x")],
+          [1, utf8("x")],
+          [2, utf8("y")],
+        ],
+        expected: ["x", "p1", "y"],
+      },
       { title: "a name that is another parameter's fallback", locals: [[1, utf8("p0")]], expected: ["p0_2", "p0", "p2"] },
-      { title: "names of locals past the parameters", locals: [[2, utf8("c")], [3, utf8("local")]], expected: ["p0", "p1", "c"] },
+      {
+        title: "names of locals past the parameters",
+        locals: [
+          [2, utf8("c")],
+          [3, utf8("local")],
+        ],
+        expected: ["p0", "p1", "c"],
+      },
     ];
     for (const { title, locals, expected } of fallbackCases) {
       it(`replaces ${title} so parameter names stay unique and non-empty`, () => {
@@ -411,19 +445,30 @@ describe("parseModule", () => {
       functionNames.push([2 ** 31, utf8("gone")]);
       const localNames: [number, [number, number[]][]][] = [
         [127, [[1, utf8("right")]]],
-        [128, [[0, utf8("x")], [1, utf8("y")], [2, utf8("local")]]],
+        [
+          128,
+          [
+            [0, utf8("x")],
+            [1, utf8("y")],
+            [2, utf8("local")],
+          ],
+        ],
         [200, [[0, invalidUtf8]]],
-        [functionCount - 1, [[0, utf8("ü")], [1, utf8("ü")]]],
+        [
+          functionCount - 1,
+          [
+            [0, utf8("ü")],
+            [1, utf8("ü")],
+          ],
+        ],
         [functionCount + 10, [[0, invalidUtf8]]],
       ];
-      const nameMap = (entries: [number, number[]][]): number[] => vec(entries.map(([index, bytes]) => [...uleb(index), ...uleb(bytes.length), ...bytes]));
-      const nameSection = customSection(
-        "name",
-        [
-          ...nameSubsection(1, nameMap(functionNames)),
-          ...nameSubsection(2, vec(localNames.map(([index, locals]) => [...uleb(index), ...nameMap(locals)]))),
-        ],
-      );
+      const nameMap = (entries: [number, number[]][]): number[] =>
+        vec(entries.map(([index, bytes]) => [...uleb(index), ...uleb(bytes.length), ...bytes]));
+      const nameSection = customSection("name", [
+        ...nameSubsection(1, nameMap(functionNames)),
+        ...nameSubsection(2, vec(localNames.map(([index, locals]) => [...uleb(index), ...nameMap(locals)]))),
+      ]);
       let module: ModuleInfo;
 
       before(() => {
@@ -455,20 +500,37 @@ describe("parseModule", () => {
       it("reads parameter names of exported functions only: invalid names of other functions do not matter", () => {
         assert.deepEqual(
           module.functions.map((f) => f.paramNames),
-          [["p0", "p1"], ["p0", "right"], ["x", "y"], ["p0", "p1"], ["p0", "p1"], ["ü", "p1"]],
+          [
+            ["p0", "p1"],
+            ["p0", "right"],
+            ["x", "y"],
+            ["p0", "p1"],
+            ["p0", "p1"],
+            ["ü", "p1"],
+          ],
         );
       });
     });
 
     it("skips name subsections it does not read (labels, types, tags, …)", () => {
       const module = parseOk(
-        oneFunction(1, customSection("name", [...nameSubsection(0, name("m")), ...nameSubsection(3, [0x01, 0x02, 0x03]), ...nameSubsection(11, [0x00])])),
+        oneFunction(
+          1,
+          customSection("name", [...nameSubsection(0, name("m")), ...nameSubsection(3, [0x01, 0x02, 0x03]), ...nameSubsection(11, [0x00])]),
+        ),
       );
       assert.equal(module.moduleName, "m");
     });
 
     it("lists custom sections in order", () => {
-      const module = parseOk(binary(customSection("producers", [0x00]), typeSection(), customSection("target_features", []), customSection("component-type:x", [1, 2])));
+      const module = parseOk(
+        binary(
+          customSection("producers", [0x00]),
+          typeSection(),
+          customSection("target_features", []),
+          customSection("component-type:x", [1, 2]),
+        ),
+      );
       assert.deepEqual(module.customSections, ["producers", "target_features", "component-type:x"]);
     });
   });
@@ -514,8 +576,20 @@ describe("parseModule", () => {
     });
 
     it("reads an explicit memory index (flags 2) and leaves an extended-const offset unset", () => {
-      const memories = section(5, vec([[0x00, 0x01], [0x00, 0x01]]));
-      const data = section(11, vec([[0x02, 0x01, 0x41, 0x10, 0x0b, 0x02, 0xaa, 0xbb], [0x00, 0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b, 0x00]]));
+      const memories = section(
+        5,
+        vec([
+          [0x00, 0x01],
+          [0x00, 0x01],
+        ]),
+      );
+      const data = section(
+        11,
+        vec([
+          [0x02, 0x01, 0x41, 0x10, 0x0b, 0x02, 0xaa, 0xbb],
+          [0x00, 0x41, 0x01, 0x41, 0x02, 0x6a, 0x0b, 0x00],
+        ]),
+      );
       assert.deepEqual(parseOk(binary(memories, data)).dataSegments, [
         { isActive: true, memoryIndex: 1, offset: 16, size: 2 },
         { isActive: true, memoryIndex: 0, size: 0 },
@@ -526,7 +600,14 @@ describe("parseModule", () => {
   describe("types of the GC proposal", () => {
     const recGroup = [0x4e, ...vec([[0x5f, ...vec([[i32, 0x01]])], funcType([i32])])];
     it("accepts a recursive group and counts its members as types", () => {
-      const module = parseOk(binary(section(1, vec([recGroup, [0x50, 0x00, ...funcType([], [i32])]])), functionSection(1), exportSection(exportFunc("f", 0)), codeSection(1)));
+      const module = parseOk(
+        binary(
+          section(1, vec([recGroup, [0x50, 0x00, ...funcType([], [i32])]])),
+          functionSection(1),
+          exportSection(exportFunc("f", 0)),
+          codeSection(1),
+        ),
+      );
       assert.deepEqual(module.functions[0]!.type, { params: ["i32"], results: [] });
     });
 
@@ -546,11 +627,35 @@ describe("parseModule", () => {
   describe("headers that are not a core module", () => {
     const cases: { title: string; bytes: number[]; code: WasmParseError["code"]; message: RegExp; offset: number }[] = [
       { title: "empty input", bytes: [], code: "empty", message: /empty/, offset: 0 },
-      { title: "an ELF file", bytes: [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0], code: "notWasm", message: /not WebAssembly.*7f 45 4c 46/, offset: 0 },
+      {
+        title: "an ELF file",
+        bytes: [0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0],
+        code: "notWasm",
+        message: /not WebAssembly.*7f 45 4c 46/,
+        offset: 0,
+      },
       { title: "WAT text", bytes: utf8("(module)"), code: "notWasm", message: /text format/, offset: 0 },
-      { title: "a component", bytes: [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00], code: "component", message: /component \(component model\), not a core module/, offset: 4 },
-      { title: "version 2", bytes: [0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00], code: "unsupportedVersion", message: /version 2 .*02 00 00 00/, offset: 4 },
-      { title: "a header cut short", bytes: [0x00, 0x61, 0x73, 0x6d, 0x01], code: "truncated", message: /^Truncated header: expected 3 more bytes at offset 0x5 \(5\)\.$/, offset: 5 },
+      {
+        title: "a component",
+        bytes: [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00],
+        code: "component",
+        message: /component \(component model\), not a core module/,
+        offset: 4,
+      },
+      {
+        title: "version 2",
+        bytes: [0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00],
+        code: "unsupportedVersion",
+        message: /version 2 .*02 00 00 00/,
+        offset: 4,
+      },
+      {
+        title: "a header cut short",
+        bytes: [0x00, 0x61, 0x73, 0x6d, 0x01],
+        code: "truncated",
+        message: /^Truncated header: expected 3 more bytes at offset 0x5 \(5\)\.$/,
+        offset: 5,
+      },
       { title: "half the magic", bytes: [0x00, 0x61], code: "truncated", message: /expected 6 more bytes/, offset: 2 },
     ];
     for (const { title, bytes, code, message, offset } of cases) {
@@ -634,7 +739,8 @@ describe("parseModule", () => {
         title: "an import section cut inside a name",
         bytes: binary([0x02, 0x06, 0x01, 0x03, 0x65, 0x6e, 0x76, 0x05, 0x66]),
         code: "malformed",
-        message: /^Malformed import section: the content overruns the declared section size; expected 5 more bytes at offset 0x10 \(16\)\.$/,
+        message:
+          /^Malformed import section: the content overruns the declared section size; expected 5 more bytes at offset 0x10 \(16\)\.$/,
       },
       {
         title: "an import name cut by the end of the input",
@@ -642,38 +748,171 @@ describe("parseModule", () => {
         code: "truncated",
         message: /^Truncated/,
       },
-      { title: "sections out of order", bytes: binary(functionSection(), typeSection()), code: "malformed", message: /type section comes after the function section/, offset: 11 },
-      { title: "a section that appears twice", bytes: binary(typeSection(), typeSection()), code: "malformed", message: /type section appears twice/, offset: 11 },
-      { title: "the data count section after the code section", bytes: binary(codeSection(0), section(12, [0x00])), code: "malformed", message: /data count section comes after the code section/ },
+      {
+        title: "sections out of order",
+        bytes: binary(functionSection(), typeSection()),
+        code: "malformed",
+        message: /type section comes after the function section/,
+        offset: 11,
+      },
+      {
+        title: "a section that appears twice",
+        bytes: binary(typeSection(), typeSection()),
+        code: "malformed",
+        message: /type section appears twice/,
+        offset: 11,
+      },
+      {
+        title: "the data count section after the code section",
+        bytes: binary(codeSection(0), section(12, [0x00])),
+        code: "malformed",
+        message: /data count section comes after the code section/,
+      },
       { title: "an unknown section id", bytes: binary(section(14, [])), code: "malformed", message: /unknown section id 14/, offset: 8 },
-      { title: "a LEB128 longer than 5 bytes", bytes: binary([0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]), code: "malformed", message: /longer than 5 bytes/, offset: 9 },
-      { title: "a LEB128 past 32 bits", bytes: binary([0x01, 0xff, 0xff, 0xff, 0xff, 0x1f]), code: "malformed", message: /does not fit in 32 bits/, offset: 9 },
-      { title: "a huge vector count", bytes: binary([0x01, 0x05, 0xff, 0xff, 0xff, 0xff, 0x0f]), code: "truncated", message: /the number of types \(4294967295\) needs at least 4294967295 bytes, but only 0 remain/, offset: 10 },
+      {
+        title: "a LEB128 longer than 5 bytes",
+        bytes: binary([0x01, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]),
+        code: "malformed",
+        message: /longer than 5 bytes/,
+        offset: 9,
+      },
+      {
+        title: "a LEB128 past 32 bits",
+        bytes: binary([0x01, 0xff, 0xff, 0xff, 0xff, 0x1f]),
+        code: "malformed",
+        message: /does not fit in 32 bits/,
+        offset: 9,
+      },
+      {
+        title: "a huge vector count",
+        bytes: binary([0x01, 0x05, 0xff, 0xff, 0xff, 0xff, 0x0f]),
+        code: "truncated",
+        message: /the number of types \(4294967295\) needs at least 4294967295 bytes, but only 0 remain/,
+        offset: 10,
+      },
       {
         title: "a huge vector count inside a short section",
         bytes: binary([0x01, 0x05, 0xff, 0xff, 0xff, 0xff, 0x0f], customSection("x", [])),
         code: "malformed",
         message: /the number of types \(4294967295\)/,
       },
-      { title: "invalid UTF-8 in an export name", bytes: binary(section(7, vec([[0x02, 0x61, 0xc0, 0x02, 0x00]]))), code: "malformed", message: /not valid UTF-8 \(byte 0xc0\)/, offset: 13 },
-      { title: "an unknown value type", bytes: binary(typeSection([0x60, 0x01, 0x40, 0x00])), code: "malformed", message: /unknown value type 0x40/, offset: 13 },
-      { title: "an unknown type form", bytes: binary(typeSection([0x61, 0x00, 0x00])), code: "malformed", message: /unknown type form 0x61/ },
-      { title: "more function bodies than functions", bytes: binary(typeSection(funcType([])), functionSection(0), codeSection(2)), code: "malformed", message: /2 function bodies, but the function section declares 1 function at/ },
-      { title: "functions without a code section", bytes: binary(typeSection(funcType([])), functionSection(0, 0)), code: "malformed", message: /declares 2 functions but there is no code section/ },
-      { title: "a type index out of range", bytes: binary(typeSection(funcType([])), functionSection(1), codeSection(1)), code: "malformed", message: /type index 1 is out of range/ },
-      { title: "an export index out of range", bytes: binary(exportSection(exportFunc("f", 0))), code: "malformed", message: /export "f" refers to function 0, but the module has 0 functions/ },
-      { title: "an unknown export kind", bytes: binary(exportSection([...name("x"), 0x07, 0x00])), code: "malformed", message: /unknown export kind 0x07/ },
-      { title: "an unknown import kind", bytes: binary(section(2, vec([[...name("a"), ...name("b"), 0x09]]))), code: "malformed", message: /unknown import kind 0x09 for "a" "b"/ },
-      { title: "unknown limits flags", bytes: binary(section(5, vec([[0x08, 0x01]]))), code: "malformed", message: /unknown limits flags 0x08/ },
-      { title: "an i32 table", bytes: binary(section(4, vec([[i32, 0x00, 0x01]]))), code: "malformed", message: /element type must be a reference type, not i32/ },
-      { title: "a global mutability of 2", bytes: binary(section(6, vec([[i32, 0x02, 0x41, 0x00, 0x0b]]))), code: "malformed", message: /unknown mutability 0x02/ },
-      { title: "a non-constant instruction in a global's initializer", bytes: binary(section(6, vec([[i32, 0x00, 0x20, 0x00, 0x0b]]))), code: "malformed", message: /instruction 0x20 cannot appear in a constant expression/ },
-      { title: "an initializer without end", bytes: binary(section(6, vec([[i32, 0x00, 0x41, 0x00]]))), code: "truncated", message: /expected 1 more byte at/ },
-      { title: "a section with bytes left over", bytes: binary(section(1, [0x00, 0x00])), code: "malformed", message: /content ends 1 byte before the section's declared size/, offset: 11 },
-      { title: "unknown data segment flags", bytes: binary(section(11, vec([[0x03, 0x00]]))), code: "malformed", message: /unknown data segment flags 3/ },
-      { title: "a data count that disagrees with the data section", bytes: binary(section(12, [0x02]), section(11, vec([[0x01, 0x00]]))), code: "malformed", message: /1 segment, but the data count section declares 2/ },
-      { title: "a function type with 1001 parameters", bytes: oneFunction(1001), code: "unsupported", message: /1001 parameters, but WebAssembly engines accept at most 1000/ },
-      { title: "a memory64 bound past 2^53", bytes: binary(section(5, vec([[0x04, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]]))), code: "unsupported", message: /too large/ },
+      {
+        title: "invalid UTF-8 in an export name",
+        bytes: binary(section(7, vec([[0x02, 0x61, 0xc0, 0x02, 0x00]]))),
+        code: "malformed",
+        message: /not valid UTF-8 \(byte 0xc0\)/,
+        offset: 13,
+      },
+      {
+        title: "an unknown value type",
+        bytes: binary(typeSection([0x60, 0x01, 0x40, 0x00])),
+        code: "malformed",
+        message: /unknown value type 0x40/,
+        offset: 13,
+      },
+      {
+        title: "an unknown type form",
+        bytes: binary(typeSection([0x61, 0x00, 0x00])),
+        code: "malformed",
+        message: /unknown type form 0x61/,
+      },
+      {
+        title: "more function bodies than functions",
+        bytes: binary(typeSection(funcType([])), functionSection(0), codeSection(2)),
+        code: "malformed",
+        message: /2 function bodies, but the function section declares 1 function at/,
+      },
+      {
+        title: "functions without a code section",
+        bytes: binary(typeSection(funcType([])), functionSection(0, 0)),
+        code: "malformed",
+        message: /declares 2 functions but there is no code section/,
+      },
+      {
+        title: "a type index out of range",
+        bytes: binary(typeSection(funcType([])), functionSection(1), codeSection(1)),
+        code: "malformed",
+        message: /type index 1 is out of range/,
+      },
+      {
+        title: "an export index out of range",
+        bytes: binary(exportSection(exportFunc("f", 0))),
+        code: "malformed",
+        message: /export "f" refers to function 0, but the module has 0 functions/,
+      },
+      {
+        title: "an unknown export kind",
+        bytes: binary(exportSection([...name("x"), 0x07, 0x00])),
+        code: "malformed",
+        message: /unknown export kind 0x07/,
+      },
+      {
+        title: "an unknown import kind",
+        bytes: binary(section(2, vec([[...name("a"), ...name("b"), 0x09]]))),
+        code: "malformed",
+        message: /unknown import kind 0x09 for "a" "b"/,
+      },
+      {
+        title: "unknown limits flags",
+        bytes: binary(section(5, vec([[0x08, 0x01]]))),
+        code: "malformed",
+        message: /unknown limits flags 0x08/,
+      },
+      {
+        title: "an i32 table",
+        bytes: binary(section(4, vec([[i32, 0x00, 0x01]]))),
+        code: "malformed",
+        message: /element type must be a reference type, not i32/,
+      },
+      {
+        title: "a global mutability of 2",
+        bytes: binary(section(6, vec([[i32, 0x02, 0x41, 0x00, 0x0b]]))),
+        code: "malformed",
+        message: /unknown mutability 0x02/,
+      },
+      {
+        title: "a non-constant instruction in a global's initializer",
+        bytes: binary(section(6, vec([[i32, 0x00, 0x20, 0x00, 0x0b]]))),
+        code: "malformed",
+        message: /instruction 0x20 cannot appear in a constant expression/,
+      },
+      {
+        title: "an initializer without end",
+        bytes: binary(section(6, vec([[i32, 0x00, 0x41, 0x00]]))),
+        code: "truncated",
+        message: /expected 1 more byte at/,
+      },
+      {
+        title: "a section with bytes left over",
+        bytes: binary(section(1, [0x00, 0x00])),
+        code: "malformed",
+        message: /content ends 1 byte before the section's declared size/,
+        offset: 11,
+      },
+      {
+        title: "unknown data segment flags",
+        bytes: binary(section(11, vec([[0x03, 0x00]]))),
+        code: "malformed",
+        message: /unknown data segment flags 3/,
+      },
+      {
+        title: "a data count that disagrees with the data section",
+        bytes: binary(section(12, [0x02]), section(11, vec([[0x01, 0x00]]))),
+        code: "malformed",
+        message: /1 segment, but the data count section declares 2/,
+      },
+      {
+        title: "a function type with 1001 parameters",
+        bytes: oneFunction(1001),
+        code: "unsupported",
+        message: /1001 parameters, but WebAssembly engines accept at most 1000/,
+      },
+      {
+        title: "a memory64 bound past 2^53",
+        bytes: binary(section(5, vec([[0x04, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01]]))),
+        code: "unsupported",
+        message: /too large/,
+      },
       { title: "an invalid custom section name", bytes: binary(section(0, [0x01, 0xff])), code: "malformed", message: /UTF-8/ },
     ];
     for (const { title, bytes, code, message, offset } of cases) {
@@ -693,7 +932,10 @@ describe("parseModule", () => {
 
   describe("errors and results cross postMessage", () => {
     it("survives structured cloning unchanged", () => {
-      const results = [parseModule(wat(`(module $m (memory (export "memory") 1) (func (export "f") (param $x i32)) (data (i32.const 8) "x"))`)), parseModule(Uint8Array.of(1, 2, 3))];
+      const results = [
+        parseModule(wat(`(module $m (memory (export "memory") 1) (func (export "f") (param $x i32)) (data (i32.const 8) "x"))`)),
+        parseModule(Uint8Array.of(1, 2, 3)),
+      ];
       for (const result of results) assert.deepEqual(structuredClone(result), result);
     });
   });

@@ -4,7 +4,16 @@
  * in-memory buffer whose reads the test answers when it chooses.
  */
 import assert from "node:assert/strict";
-import { BlockCache, blockBytes, fetchIntervalMs, maxCachedBlocks, maxRequestsInFlight, wantedBlocks, type Focus, type ReadError } from "../../../../webview/ui/blockCache";
+import {
+  BlockCache,
+  blockBytes,
+  fetchIntervalMs,
+  maxCachedBlocks,
+  maxRequestsInFlight,
+  wantedBlocks,
+  type Focus,
+  type ReadError,
+} from "../../../../webview/ui/blockCache";
 import type { MemoryWindow } from "../../../../src/core/protocol";
 
 const row = 16;
@@ -46,15 +55,30 @@ describe("ui: the memory view's block cache", () => {
     const cases: { name: string; focus: Focus; memory: number; wanted: number[] }[] = [
       { name: "no memory", focus: { firstRow: 0, rowCount: 20, bytesPerRow: row }, memory: 0, wanted: [] },
       { name: "top of 64 KiB", focus: { firstRow: 0, rowCount: 20, bytesPerRow: row }, memory: 65536, wanted: [0] },
-      { name: "a screen across a block edge", focus: { firstRow: rowsPerBlock - 5, rowCount: 20, bytesPerRow: row }, memory: 65536, wanted: [0, 1] },
+      {
+        name: "a screen across a block edge",
+        focus: { firstRow: rowsPerBlock - 5, rowCount: 20, bytesPerRow: row },
+        memory: 65536,
+        wanted: [0, 1],
+      },
       {
         name: "selection far away, then margins",
         focus: { firstRow: 3 * rowsPerBlock, rowCount: 20, bytesPerRow: row, inspected: { offset: 10 * blockBytes - 8, length: 64 } },
         memory: 65536,
         wanted: [3, 9, 10, 2],
       },
-      { name: "the last row of 4 GiB", focus: { firstRow: 2 ** 28 - 1, rowCount: 20, bytesPerRow: row }, memory: 2 ** 32, wanted: [2 ** 20 - 1] },
-      { name: "inspected bytes clipped at the end of memory", focus: { firstRow: 0, rowCount: 1, bytesPerRow: row, inspected: { offset: 65530, length: 64 } }, memory: 65536, wanted: [0, 15] },
+      {
+        name: "the last row of 4 GiB",
+        focus: { firstRow: 2 ** 28 - 1, rowCount: 20, bytesPerRow: row },
+        memory: 2 ** 32,
+        wanted: [2 ** 20 - 1],
+      },
+      {
+        name: "inspected bytes clipped at the end of memory",
+        focus: { firstRow: 0, rowCount: 1, bytesPerRow: row, inspected: { offset: 65530, length: 64 } },
+        memory: 65536,
+        wanted: [0, 15],
+      },
     ];
     for (const c of cases) assert.deepEqual(wantedBlocks(c.focus, c.memory), c.wanted, c.name);
   });
@@ -83,7 +107,10 @@ describe("ui: the memory view's block cache", () => {
     await interval();
     cache.scheduleFetch();
     await settle();
-    assert.deepEqual(source.pending.map((p) => p.offset), [65536 - blockBytes]);
+    assert.deepEqual(
+      source.pending.map((p) => p.offset),
+      [65536 - blockBytes],
+    );
     source.answerAll();
     await settle();
     assert.equal(cache.hasMissingData(), false);
@@ -127,7 +154,11 @@ describe("ui: the memory view's block cache", () => {
     const { cache } = setUp(2 * blockBytes + 100, { firstRow: 0, rowCount: 1000, bytesPerRow: row });
     cache.accept({ offset: 10, bytes: new Uint8Array(16), memoryBytes: 65536 });
     assert.equal(cache.size, 0, "an unaligned window is not a block");
-    cache.accept({ offset: 0, bytes: Uint8Array.from({ length: 2 * blockBytes + 100 }, (_, i) => i & 0xff), memoryBytes: 2 * blockBytes + 100 });
+    cache.accept({
+      offset: 0,
+      bytes: Uint8Array.from({ length: 2 * blockBytes + 100 }, (_, i) => i & 0xff),
+      memoryBytes: 2 * blockBytes + 100,
+    });
     assert.equal(cache.size, 3, "one window, split into blocks");
     assert.equal(cache.blockAt(2 * blockBytes)?.bytes.length, 100, "the last block is short where memory ends");
     assert.equal(cache.hasMissingData(), false, "a short last block is complete");

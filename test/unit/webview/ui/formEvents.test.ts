@@ -6,7 +6,16 @@ import assert from "node:assert/strict";
 import type { InstanceReport, LoadReport } from "../../../../src/core/protocol";
 import { parseModule } from "../../../../src/core/wasm/parseModule";
 import type { ExportChoice } from "../../../../webview/ui/callBuilder";
-import { choiceOf, functionsOf, initialState, inputsFor, reduce, type Event, type FormEvent, type State } from "../../../../webview/ui/state";
+import {
+  choiceOf,
+  functionsOf,
+  initialState,
+  inputsFor,
+  reduce,
+  type Event,
+  type FormEvent,
+  type State,
+} from "../../../../webview/ui/state";
 import { fixture } from "../../fixtures";
 
 const ready: InstanceReport = { status: "ready", memoryBytes: 65536, globals: [], imports: [], stdout: "", stderr: "", notes: [] };
@@ -98,14 +107,46 @@ const cases: Case[] = [
     event: { type: "edit", exportName: "sum_u32", index: 1, text: "hello" },
     expect: (after) => assert.deepEqual(rowsOf(after), ["Int32 1", "string hello", "Uint32 3"]),
   },
-  { title: "edit: a field index below 0", from: () => loaded("numbers"), event: { type: "edit", exportName: "add_i32", index: -1, text: "1" } },
-  { title: "edit: a field index past the last field", from: () => loaded("numbers"), event: { type: "edit", exportName: "add_i32", index: 2, text: "1" } },
-  { title: "edit: a huge field index (no runaway padding)", from: () => loaded("numbers"), event: { type: "edit", exportName: "add_i32", index: 2 ** 40, text: "1" } },
-  { title: "edit: a fractional field index", from: () => loaded("numbers"), event: { type: "edit", exportName: "add_i32", index: 0.5, text: "1" } },
-  { title: "edit: a text that is not a string", from: () => loaded("numbers"), event: { type: "edit", exportName: "add_i32", index: 0, text: forged<string>(7) } },
-  { title: "edit: an export the module does not have", from: () => loaded("numbers"), event: { type: "edit", exportName: "missing", index: 0, text: "1" } },
-  { title: "edit: a tagged row that does not exist", from: taggedRows, event: { type: "edit", exportName: "sum_u32", index: 3, text: "x" } },
-  { title: "edit: before any module is loaded", from: () => initialState(), event: { type: "edit", exportName: "add_i32", index: 0, text: "1" } },
+  {
+    title: "edit: a field index below 0",
+    from: () => loaded("numbers"),
+    event: { type: "edit", exportName: "add_i32", index: -1, text: "1" },
+  },
+  {
+    title: "edit: a field index past the last field",
+    from: () => loaded("numbers"),
+    event: { type: "edit", exportName: "add_i32", index: 2, text: "1" },
+  },
+  {
+    title: "edit: a huge field index (no runaway padding)",
+    from: () => loaded("numbers"),
+    event: { type: "edit", exportName: "add_i32", index: 2 ** 40, text: "1" },
+  },
+  {
+    title: "edit: a fractional field index",
+    from: () => loaded("numbers"),
+    event: { type: "edit", exportName: "add_i32", index: 0.5, text: "1" },
+  },
+  {
+    title: "edit: a text that is not a string",
+    from: () => loaded("numbers"),
+    event: { type: "edit", exportName: "add_i32", index: 0, text: forged<string>(7) },
+  },
+  {
+    title: "edit: an export the module does not have",
+    from: () => loaded("numbers"),
+    event: { type: "edit", exportName: "missing", index: 0, text: "1" },
+  },
+  {
+    title: "edit: a tagged row that does not exist",
+    from: taggedRows,
+    event: { type: "edit", exportName: "sum_u32", index: 3, text: "x" },
+  },
+  {
+    title: "edit: before any module is loaded",
+    from: () => initialState(),
+    event: { type: "edit", exportName: "add_i32", index: 0, text: "1" },
+  },
 
   // setConvention
   {
@@ -113,7 +154,11 @@ const cases: Case[] = [
     from: () => run(loaded("strings"), [{ type: "edit", exportName: "sum_u32", index: 1, text: "5" }]),
     event: { type: "setConvention", exportName: "sum_u32", convention: "tagged" },
     expect: (after) => {
-      assert.deepEqual(tagged(after, "sum_u32"), { convention: "tagged", rows: [{ type: "Int32", text: "" }], options: { startOffset: 8, tagWidth: 1, padStringsTo4: false } });
+      assert.deepEqual(tagged(after, "sum_u32"), {
+        convention: "tagged",
+        rows: [{ type: "Int32", text: "" }],
+        options: { startOffset: 8, tagWidth: 1, padStringsTo4: false },
+      });
       assert.deepEqual(after.inputs.sum_u32, []);
     },
   },
@@ -134,7 +179,11 @@ const cases: Case[] = [
     title: "setConvention: allocator for an export without a proposal takes one number per parameter",
     from: () => loaded("numbers"),
     event: { type: "setConvention", exportName: "add_i64", convention: "allocator" },
-    expect: (after) => assert.deepEqual(allocator(after, "add_i64").plan.slots.map((s) => s.kind), ["scalar", "scalar"]),
+    expect: (after) =>
+      assert.deepEqual(
+        allocator(after, "add_i64").plan.slots.map((s) => s.kind),
+        ["scalar", "scalar"],
+      ),
   },
   {
     title: "setConvention: back to plain numbers",
@@ -142,7 +191,11 @@ const cases: Case[] = [
     event: { type: "setConvention", exportName: "sum_u32", convention: "plain" },
     expect: (after) => assert.deepEqual(choice(after, "sum_u32"), { convention: "plain" }),
   },
-  { title: "setConvention: a convention that does not exist", from: () => loaded("strings"), event: { type: "setConvention", exportName: "sum_u32", convention: forged<"plain">("magic") } },
+  {
+    title: "setConvention: a convention that does not exist",
+    from: () => loaded("strings"),
+    event: { type: "setConvention", exportName: "sum_u32", convention: forged<"plain">("magic") },
+  },
   {
     title: "setConvention: tagged when the instance has no memory to write to",
     from: () => loaded("strings", { ...ready, memoryBytes: 0 }),
@@ -153,7 +206,11 @@ const cases: Case[] = [
     from: () => loaded("numbers", { status: "starting" }),
     event: { type: "setConvention", exportName: "add_i32", convention: "allocator" },
   },
-  { title: "setConvention: an export the module does not have", from: () => loaded("strings"), event: { type: "setConvention", exportName: "missing", convention: "plain" } },
+  {
+    title: "setConvention: an export the module does not have",
+    from: () => loaded("strings"),
+    event: { type: "setConvention", exportName: "missing", convention: "plain" },
+  },
 
   // setSlotKind
   {
@@ -161,7 +218,10 @@ const cases: Case[] = [
     from: () => run(loaded("strings"), [{ type: "edit", exportName: "sum_u32", index: 0, text: "[1, 2]" }]),
     event: { type: "setSlotKind", exportName: "sum_u32", slot: 0, kind: "scalar" },
     expect: (after) => {
-      assert.deepEqual(allocator(after, "sum_u32").plan.slots.map((s) => s.kind), ["scalar", "scalar"]);
+      assert.deepEqual(
+        allocator(after, "sum_u32").plan.slots.map((s) => s.kind),
+        ["scalar", "scalar"],
+      );
       assert.deepEqual(texts(after, "sum_u32"), ["", ""]);
     },
   },
@@ -178,17 +238,37 @@ const cases: Case[] = [
     title: "setSlotKind: two i32 numbers merge into a pointer + length",
     from: () => run(loaded("numbers"), [{ type: "setConvention", exportName: "add_i32", convention: "allocator" }]),
     event: { type: "setSlotKind", exportName: "add_i32", slot: 0, kind: "pointerLength:string" },
-    expect: (after) => assert.deepEqual(allocator(after, "add_i32").plan.slots.map((s) => s.kind), ["pointerLength"]),
+    expect: (after) =>
+      assert.deepEqual(
+        allocator(after, "add_i32").plan.slots.map((s) => s.kind),
+        ["pointerLength"],
+      ),
   },
   {
     title: "setSlotKind: an i64 number cannot become a C string",
     from: () => run(loaded("numbers"), [{ type: "setConvention", exportName: "add_i64", convention: "allocator" }]),
     event: { type: "setSlotKind", exportName: "add_i64", slot: 0, kind: "cstring" },
   },
-  { title: "setSlotKind: a slot past the last", from: () => loaded("strings"), event: { type: "setSlotKind", exportName: "sum_u32", slot: 4, kind: "scalar" } },
-  { title: "setSlotKind: a pointer that holds something unknown", from: () => loaded("strings"), event: { type: "setSlotKind", exportName: "sum_u32", slot: 0, kind: "pointerLength:pixels" } },
-  { title: "setSlotKind: under the plain convention, which has no slots", from: () => loaded("numbers"), event: { type: "setSlotKind", exportName: "add_i32", slot: 0, kind: "cstring" } },
-  { title: "setSlotKind: a kind that is not a string", from: () => loaded("strings"), event: { type: "setSlotKind", exportName: "sum_u32", slot: 0, kind: forged<string>(undefined) } },
+  {
+    title: "setSlotKind: a slot past the last",
+    from: () => loaded("strings"),
+    event: { type: "setSlotKind", exportName: "sum_u32", slot: 4, kind: "scalar" },
+  },
+  {
+    title: "setSlotKind: a pointer that holds something unknown",
+    from: () => loaded("strings"),
+    event: { type: "setSlotKind", exportName: "sum_u32", slot: 0, kind: "pointerLength:pixels" },
+  },
+  {
+    title: "setSlotKind: under the plain convention, which has no slots",
+    from: () => loaded("numbers"),
+    event: { type: "setSlotKind", exportName: "add_i32", slot: 0, kind: "cstring" },
+  },
+  {
+    title: "setSlotKind: a kind that is not a string",
+    from: () => loaded("strings"),
+    event: { type: "setSlotKind", exportName: "sum_u32", slot: 0, kind: forged<string>(undefined) },
+  },
 
   // setTaggedType
   {
@@ -197,10 +277,26 @@ const cases: Case[] = [
     event: { type: "setTaggedType", exportName: "sum_u32", row: 0, taggedType: "Int32Array" },
     expect: (after) => assert.deepEqual(rowsOf(after), ["Int32Array 1", "string hi", "Uint32 3"]),
   },
-  { title: "setTaggedType: a row that does not exist", from: taggedRows, event: { type: "setTaggedType", exportName: "sum_u32", row: 3, taggedType: "Int32" } },
-  { title: "setTaggedType: a type with no tag", from: taggedRows, event: { type: "setTaggedType", exportName: "sum_u32", row: 0, taggedType: forged<"Int32">("Float64") } },
-  { title: "setTaggedType: an inherited property name as the type", from: taggedRows, event: { type: "setTaggedType", exportName: "sum_u32", row: 0, taggedType: forged<"Int32">("toString") } },
-  { title: "setTaggedType: under the plain convention", from: () => loaded("numbers"), event: { type: "setTaggedType", exportName: "add_i32", row: 0, taggedType: "Int32" } },
+  {
+    title: "setTaggedType: a row that does not exist",
+    from: taggedRows,
+    event: { type: "setTaggedType", exportName: "sum_u32", row: 3, taggedType: "Int32" },
+  },
+  {
+    title: "setTaggedType: a type with no tag",
+    from: taggedRows,
+    event: { type: "setTaggedType", exportName: "sum_u32", row: 0, taggedType: forged<"Int32">("Float64") },
+  },
+  {
+    title: "setTaggedType: an inherited property name as the type",
+    from: taggedRows,
+    event: { type: "setTaggedType", exportName: "sum_u32", row: 0, taggedType: forged<"Int32">("toString") },
+  },
+  {
+    title: "setTaggedType: under the plain convention",
+    from: () => loaded("numbers"),
+    event: { type: "setTaggedType", exportName: "add_i32", row: 0, taggedType: "Int32" },
+  },
 
   // addTaggedRow, removeTaggedRow
   {
@@ -209,7 +305,11 @@ const cases: Case[] = [
     event: { type: "addTaggedRow", exportName: "sum_u32" },
     expect: (after) => assert.deepEqual(rowsOf(after), ["Int32 1", "string hi", "Uint32 3", "Int32 "]),
   },
-  { title: "addTaggedRow: under the allocator convention", from: () => loaded("strings"), event: { type: "addTaggedRow", exportName: "sum_u32" } },
+  {
+    title: "addTaggedRow: under the allocator convention",
+    from: () => loaded("strings"),
+    event: { type: "addTaggedRow", exportName: "sum_u32" },
+  },
   {
     title: "removeTaggedRow: removes the middle row, keeping the others' texts",
     from: taggedRows,
@@ -224,7 +324,11 @@ const cases: Case[] = [
   },
   { title: "removeTaggedRow: a row past the last", from: taggedRows, event: { type: "removeTaggedRow", exportName: "sum_u32", row: 3 } },
   { title: "removeTaggedRow: a negative row", from: taggedRows, event: { type: "removeTaggedRow", exportName: "sum_u32", row: -1 } },
-  { title: "removeTaggedRow: under the plain convention", from: () => loaded("numbers"), event: { type: "removeTaggedRow", exportName: "add_i32", row: 0 } },
+  {
+    title: "removeTaggedRow: under the plain convention",
+    from: () => loaded("numbers"),
+    event: { type: "removeTaggedRow", exportName: "add_i32", row: 0 },
+  },
 
   // setTaggedOption
   {
@@ -254,15 +358,51 @@ const cases: Case[] = [
       assert.deepEqual(rowsOf(after), ["Int32 1", "string hi", "Uint32 3"]);
     },
   },
-  { title: "setTaggedOption: a negative start offset", from: taggedRows, event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: -8 } },
-  { title: "setTaggedOption: a fractional start offset", from: taggedRows, event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: 8.5 } },
-  { title: "setTaggedOption: a start offset that is not a number (an emptied box)", from: taggedRows, event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: Number.NaN } },
-  { title: "setTaggedOption: a start offset beyond safe integers", from: taggedRows, event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: 2 ** 60 } },
-  { title: "setTaggedOption: a two-byte tag width", from: taggedRows, event: { type: "setTaggedOption", exportName: "sum_u32", option: "tagWidth", value: forged<4>(2) } },
-  { title: "setTaggedOption: padding that is not a boolean", from: taggedRows, event: { type: "setTaggedOption", exportName: "sum_u32", option: "padStringsTo4", value: forged<boolean>("yes") } },
-  { title: "setTaggedOption: an option that does not exist", from: taggedRows, event: forged<FormEvent>({ type: "setTaggedOption", exportName: "sum_u32", option: "endOffset", value: 4 }) },
-  { title: "setTaggedOption: an option that does not exist, set to a boolean", from: taggedRows, event: forged<FormEvent>({ type: "setTaggedOption", exportName: "sum_u32", option: "isLittleEndian", value: true }) },
-  { title: "setTaggedOption: under the allocator convention", from: () => loaded("strings"), event: { type: "setTaggedOption", exportName: "sum_u32", option: "tagWidth", value: 4 } },
+  {
+    title: "setTaggedOption: a negative start offset",
+    from: taggedRows,
+    event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: -8 },
+  },
+  {
+    title: "setTaggedOption: a fractional start offset",
+    from: taggedRows,
+    event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: 8.5 },
+  },
+  {
+    title: "setTaggedOption: a start offset that is not a number (an emptied box)",
+    from: taggedRows,
+    event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: Number.NaN },
+  },
+  {
+    title: "setTaggedOption: a start offset beyond safe integers",
+    from: taggedRows,
+    event: { type: "setTaggedOption", exportName: "sum_u32", option: "startOffset", value: 2 ** 60 },
+  },
+  {
+    title: "setTaggedOption: a two-byte tag width",
+    from: taggedRows,
+    event: { type: "setTaggedOption", exportName: "sum_u32", option: "tagWidth", value: forged<4>(2) },
+  },
+  {
+    title: "setTaggedOption: padding that is not a boolean",
+    from: taggedRows,
+    event: { type: "setTaggedOption", exportName: "sum_u32", option: "padStringsTo4", value: forged<boolean>("yes") },
+  },
+  {
+    title: "setTaggedOption: an option that does not exist",
+    from: taggedRows,
+    event: forged<FormEvent>({ type: "setTaggedOption", exportName: "sum_u32", option: "endOffset", value: 4 }),
+  },
+  {
+    title: "setTaggedOption: an option that does not exist, set to a boolean",
+    from: taggedRows,
+    event: forged<FormEvent>({ type: "setTaggedOption", exportName: "sum_u32", option: "isLittleEndian", value: true }),
+  },
+  {
+    title: "setTaggedOption: under the allocator convention",
+    from: () => loaded("strings"),
+    event: { type: "setTaggedOption", exportName: "sum_u32", option: "tagWidth", value: 4 },
+  },
 
   // setResultReading
   {
@@ -278,7 +418,8 @@ const cases: Case[] = [
     title: "setResultReading: two i32 results as pointer + length of a string",
     from: () => run(loaded("numbers"), [{ type: "setConvention", exportName: "divmod", convention: "allocator" }]),
     event: { type: "setResultReading", exportName: "divmod", reading: "pointerLength" },
-    expect: (after) => assert.deepEqual(allocator(after, "divmod").plan.result, { kind: "pointerLength", holds: "string", lengthUnit: "bytes" }),
+    expect: (after) =>
+      assert.deepEqual(allocator(after, "divmod").plan.result, { kind: "pointerLength", holds: "string", lengthUnit: "bytes" }),
   },
   {
     title: "setResultReading: back to numbers",
@@ -286,14 +427,26 @@ const cases: Case[] = [
     event: { type: "setResultReading", exportName: "sum_u32", reading: "plain" },
     expect: (after) => assert.deepEqual(allocator(after, "sum_u32").plan.result, { kind: "plain" }),
   },
-  { title: "setResultReading: one i32 result as pointer + length", from: () => loaded("strings"), event: { type: "setResultReading", exportName: "sum_u32", reading: "pointerLength" } },
+  {
+    title: "setResultReading: one i32 result as pointer + length",
+    from: () => loaded("strings"),
+    event: { type: "setResultReading", exportName: "sum_u32", reading: "pointerLength" },
+  },
   {
     title: "setResultReading: an i64 result as a C string",
     from: () => run(loaded("numbers"), [{ type: "setConvention", exportName: "add_i64", convention: "allocator" }]),
     event: { type: "setResultReading", exportName: "add_i64", reading: "cstring" },
   },
-  { title: "setResultReading: a reading that does not exist", from: () => loaded("strings"), event: { type: "setResultReading", exportName: "sum_u32", reading: "json" } },
-  { title: "setResultReading: under the plain convention", from: () => loaded("numbers"), event: { type: "setResultReading", exportName: "add_i32", reading: "cstring" } },
+  {
+    title: "setResultReading: a reading that does not exist",
+    from: () => loaded("strings"),
+    event: { type: "setResultReading", exportName: "sum_u32", reading: "json" },
+  },
+  {
+    title: "setResultReading: under the plain convention",
+    from: () => loaded("numbers"),
+    event: { type: "setResultReading", exportName: "add_i32", reading: "cstring" },
+  },
 
   // keepAllocations
   {
@@ -305,8 +458,16 @@ const cases: Case[] = [
       assert.deepEqual(texts(after, "sum_u32"), ["[1]"]);
     },
   },
-  { title: "keepAllocations: a value that is not a boolean", from: () => loaded("strings"), event: { type: "keepAllocations", exportName: "sum_u32", isOn: forged<boolean>("on") } },
-  { title: "keepAllocations: under the plain convention", from: () => loaded("numbers"), event: { type: "keepAllocations", exportName: "add_i32", isOn: true } },
+  {
+    title: "keepAllocations: a value that is not a boolean",
+    from: () => loaded("strings"),
+    event: { type: "keepAllocations", exportName: "sum_u32", isOn: forged<boolean>("on") },
+  },
+  {
+    title: "keepAllocations: under the plain convention",
+    from: () => loaded("numbers"),
+    event: { type: "keepAllocations", exportName: "add_i32", isOn: true },
+  },
 
   // watchAllMemory
   {

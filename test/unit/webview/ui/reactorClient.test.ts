@@ -101,19 +101,23 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Fails, instead of hanging the suite, when `promise` does not settle in time. */
 function within<T>(promise: Promise<T>, what: string, ms = 10_000): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)));
+  const late = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function exportsOf(report: LoadReport): string[] {
-  if (report.status !== "loaded" || report.instance.status !== "ready") assert.fail(`expected a ready module, got ${JSON.stringify(report).slice(0, 300)}`);
+  if (report.status !== "loaded" || report.instance.status !== "ready")
+    assert.fail(`expected a ready module, got ${JSON.stringify(report).slice(0, 300)}`);
   return report.module.functions.map((f) => f.name);
 }
 
 /** The counter fixture counts from 1 after `_initialize`: 1 means its newest instance answered. */
 async function increment(client: ReactorClient): Promise<number> {
   const result = await within(client.call("increment", plain, { timeoutMs: 60_000, watchAllMemory: false }), "increment");
-  if (result.status !== "finished" || result.outcome.status !== "returned") assert.fail(`increment did not return: ${JSON.stringify(result).slice(0, 300)}`);
+  if (result.status !== "finished" || result.outcome.status !== "returned")
+    assert.fail(`increment did not return: ${JSON.stringify(result).slice(0, 300)}`);
   return result.outcome.results[0]?.value as number;
 }
 
@@ -192,7 +196,10 @@ describe("ui: the reactor client's loads, stops and restarts, over the real work
   it("restarts from the newest bytes after a load that failed", async () => {
     exportsOf(await client.load(fixture("traps")));
     workers.nextLoadTrouble.push("crash");
-    await assert.rejects(within(client.load(fixture("counter")), "the load in a crashing worker"), { name: "WorkerError", message: "Out of memory." });
+    await assert.rejects(within(client.load(fixture("counter")), "the load in a crashing worker"), {
+      name: "WorkerError",
+      message: "Out of memory.",
+    });
     // The crashed worker never answers; the call's deadline restarts the reactor from the bytes that failed to load.
     const calling = client.call("increment", plain, { timeoutMs: 50, watchAllMemory: false });
     assert.ok(exportsOf(stopped(await within(calling, "the call to the crashed worker"), "timeout")).includes("increment"));

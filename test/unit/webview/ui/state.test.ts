@@ -61,7 +61,10 @@ describe("ui state: the reducer", () => {
   it("keeps one history line per call, newest first, capped", () => {
     let state = loaded("numbers");
     for (let i = 0; i < historyLimit + 5; i++) {
-      state = reduce(state, { type: "didFinishCall", record: { status: "failed", exportName: "spin", argTexts: [String(i)], message: "stopped" } });
+      state = reduce(state, {
+        type: "didFinishCall",
+        record: { status: "failed", exportName: "spin", argTexts: [String(i)], message: "stopped" },
+      });
     }
     assert.equal(state.history.length, historyLimit);
     assert.equal(state.history[0], `spin(${historyLimit + 4}) — stopped`);
@@ -75,7 +78,13 @@ describe("ui state: the reducer", () => {
       history: ["a", "b"],
       isWatchingAllMemory: "yes",
     });
-    assert.deepEqual(saved, { selected: "add_i64", inputs: { add_i64: ["1", "2"] }, choices: { ok: { convention: "plain" } }, isWatchingAllMemory: false, history: ["a", "b"] });
+    assert.deepEqual(saved, {
+      selected: "add_i64",
+      inputs: { add_i64: ["1", "2"] },
+      choices: { ok: { convention: "plain" } },
+      isWatchingAllMemory: false,
+      history: ["a", "b"],
+    });
     assert.equal(sanitizeSaved("garbage"), undefined);
     const state = reduce(loaded("numbers"), { type: "restore", saved });
     assert.equal(state.selected, "add_i64");
@@ -94,7 +103,10 @@ describe("ui state: building calls", () => {
 
   it("previews the tagged worked example at the spec's offsets", () => {
     const state = loaded("tagged");
-    const fn = state.load.status === "loaded" && state.load.report.status === "loaded" ? state.load.report.module.functions.find((f) => f.name === "test_memory")! : assert.fail();
+    const fn =
+      state.load.status === "loaded" && state.load.report.status === "loaded"
+        ? state.load.report.module.functions.find((f) => f.name === "test_memory")!
+        : assert.fail();
     const choice = {
       convention: "tagged" as const,
       rows: [
@@ -114,7 +126,10 @@ describe("ui state: building calls", () => {
 
   it("suggests the tagged convention without applying it, and applies a proposed allocator", () => {
     const tagged = loaded("tagged");
-    const testMemory = tagged.load.status === "loaded" && tagged.load.report.status === "loaded" ? tagged.load.report.module.functions.find((f) => f.name === "test_memory")! : assert.fail();
+    const testMemory =
+      tagged.load.status === "loaded" && tagged.load.report.status === "loaded"
+        ? tagged.load.report.module.functions.find((f) => f.name === "test_memory")!
+        : assert.fail();
     assert.equal(choiceOf(tagged, testMemory).convention, "plain");
     const strings = reduce(loaded("strings"), { type: "select", exportName: "to_upper" });
     assert.equal(choiceOf(strings, selectedFunction(strings)!).convention, "allocator");
@@ -155,23 +170,88 @@ describe("ui state: the entry point ran at load, and runs again only when confir
 
   const asking = (isFromHost: boolean) => reduce(loaded("counter"), { type: "askBeforeCall", exportName: "_initialize", isFromHost });
 
-  const transitions: { title: string; from: () => State; event: Event; confirming: "kept" | "cleared" | "unchanged state" | { exportName: string; isFromHost: boolean } }[] = [
-    { title: "asking for the entry point selects it and waits", from: () => loaded("counter"), event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: false }, confirming: { exportName: "_initialize", isFromHost: false } },
-    { title: "the host's request waits as the host's", from: () => loaded("counter"), event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: true }, confirming: { exportName: "_initialize", isFromHost: true } },
-    { title: "asking for an ordinary export", from: () => loaded("counter"), event: { type: "askBeforeCall", exportName: "increment", isFromHost: false }, confirming: "unchanged state" },
-    { title: "asking for an export the module lacks", from: () => loaded("counter"), event: { type: "askBeforeCall", exportName: "missing", isFromHost: true }, confirming: "unchanged state" },
-    { title: "asking for `_initialize` of a module that has no entry point", from: () => loaded("numbers"), event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: false }, confirming: "unchanged state" },
-    { title: "confirming the waiting call", from: () => asking(false), event: { type: "confirmCall", exportName: "_initialize" }, confirming: "cleared" },
-    { title: "confirming a call that is not the one waiting", from: () => asking(false), event: { type: "confirmCall", exportName: "increment" }, confirming: "unchanged state" },
-    { title: "confirming when nothing waits", from: () => loaded("counter"), event: { type: "confirmCall", exportName: "_initialize" }, confirming: "unchanged state" },
+  const transitions: {
+    title: string;
+    from: () => State;
+    event: Event;
+    confirming: "kept" | "cleared" | "unchanged state" | { exportName: string; isFromHost: boolean };
+  }[] = [
+    {
+      title: "asking for the entry point selects it and waits",
+      from: () => loaded("counter"),
+      event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: false },
+      confirming: { exportName: "_initialize", isFromHost: false },
+    },
+    {
+      title: "the host's request waits as the host's",
+      from: () => loaded("counter"),
+      event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: true },
+      confirming: { exportName: "_initialize", isFromHost: true },
+    },
+    {
+      title: "asking for an ordinary export",
+      from: () => loaded("counter"),
+      event: { type: "askBeforeCall", exportName: "increment", isFromHost: false },
+      confirming: "unchanged state",
+    },
+    {
+      title: "asking for an export the module lacks",
+      from: () => loaded("counter"),
+      event: { type: "askBeforeCall", exportName: "missing", isFromHost: true },
+      confirming: "unchanged state",
+    },
+    {
+      title: "asking for `_initialize` of a module that has no entry point",
+      from: () => loaded("numbers"),
+      event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: false },
+      confirming: "unchanged state",
+    },
+    {
+      title: "confirming the waiting call",
+      from: () => asking(false),
+      event: { type: "confirmCall", exportName: "_initialize" },
+      confirming: "cleared",
+    },
+    {
+      title: "confirming a call that is not the one waiting",
+      from: () => asking(false),
+      event: { type: "confirmCall", exportName: "increment" },
+      confirming: "unchanged state",
+    },
+    {
+      title: "confirming when nothing waits",
+      from: () => loaded("counter"),
+      event: { type: "confirmCall", exportName: "_initialize" },
+      confirming: "unchanged state",
+    },
     { title: "declining", from: () => asking(true), event: { type: "declineCall" }, confirming: "cleared" },
     { title: "declining when nothing waits", from: () => loaded("counter"), event: { type: "declineCall" }, confirming: "unchanged state" },
     { title: "selecting another export", from: () => asking(false), event: { type: "select", exportName: "get" }, confirming: "cleared" },
-    { title: "selecting the waiting export again", from: () => asking(false), event: { type: "select", exportName: "_initialize" }, confirming: "kept" },
-    { title: "selecting an export the module lacks", from: () => asking(false), event: { type: "select", exportName: "missing" }, confirming: "unchanged state" },
+    {
+      title: "selecting the waiting export again",
+      from: () => asking(false),
+      event: { type: "select", exportName: "_initialize" },
+      confirming: "kept",
+    },
+    {
+      title: "selecting an export the module lacks",
+      from: () => asking(false),
+      event: { type: "select", exportName: "missing" },
+      confirming: "unchanged state",
+    },
     { title: "typing while it waits", from: () => asking(false), event: { type: "watchAllMemory", isOn: true }, confirming: "kept" },
-    { title: "loading a file anew", from: () => asking(true), event: { type: "didStartLoading", fileName: "counter.wasm" }, confirming: "cleared" },
-    { title: "a file that cannot be read", from: () => asking(true), event: { type: "didFailToOpen", fileName: "counter.wasm", message: "gone" }, confirming: "cleared" },
+    {
+      title: "loading a file anew",
+      from: () => asking(true),
+      event: { type: "didStartLoading", fileName: "counter.wasm" },
+      confirming: "cleared",
+    },
+    {
+      title: "a file that cannot be read",
+      from: () => asking(true),
+      event: { type: "didFailToOpen", fileName: "counter.wasm", message: "gone" },
+      confirming: "cleared",
+    },
   ];
   for (const { title, from, event, confirming } of transitions) {
     it(`${title}: ${typeof confirming === "string" ? confirming : "waits"}`, () => {
@@ -191,13 +271,48 @@ describe("ui state: the entry point ran at load, and runs again only when confir
 
   const answers: { title: string; from: () => State; event: Event; isAnswered: boolean }[] = [
     { title: "the user declines the host's request", from: () => asking(true), event: { type: "declineCall" }, isAnswered: true },
-    { title: "the user leaves the host's request for another export", from: () => asking(true), event: { type: "select", exportName: "get" }, isAnswered: true },
-    { title: "the module reloads under the host's request", from: () => asking(true), event: { type: "didStartLoading", fileName: "counter.wasm" }, isAnswered: true },
-    { title: "the host asks again, replacing its request", from: () => asking(true), event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: true }, isAnswered: true },
-    { title: "the user confirms the host's request (the call answers it)", from: () => asking(true), event: { type: "confirmCall", exportName: "_initialize" }, isAnswered: false },
-    { title: "the user confirms another export than the waiting one", from: () => asking(true), event: { type: "confirmCall", exportName: "get" }, isAnswered: false },
-    { title: "an event that leaves the request waiting", from: () => asking(true), event: { type: "watchAllMemory", isOn: true }, isAnswered: false },
-    { title: "the user declines their own request (the host asked nothing)", from: () => asking(false), event: { type: "declineCall" }, isAnswered: false },
+    {
+      title: "the user leaves the host's request for another export",
+      from: () => asking(true),
+      event: { type: "select", exportName: "get" },
+      isAnswered: true,
+    },
+    {
+      title: "the module reloads under the host's request",
+      from: () => asking(true),
+      event: { type: "didStartLoading", fileName: "counter.wasm" },
+      isAnswered: true,
+    },
+    {
+      title: "the host asks again, replacing its request",
+      from: () => asking(true),
+      event: { type: "askBeforeCall", exportName: "_initialize", isFromHost: true },
+      isAnswered: true,
+    },
+    {
+      title: "the user confirms the host's request (the call answers it)",
+      from: () => asking(true),
+      event: { type: "confirmCall", exportName: "_initialize" },
+      isAnswered: false,
+    },
+    {
+      title: "the user confirms another export than the waiting one",
+      from: () => asking(true),
+      event: { type: "confirmCall", exportName: "get" },
+      isAnswered: false,
+    },
+    {
+      title: "an event that leaves the request waiting",
+      from: () => asking(true),
+      event: { type: "watchAllMemory", isOn: true },
+      isAnswered: false,
+    },
+    {
+      title: "the user declines their own request (the host asked nothing)",
+      from: () => asking(false),
+      event: { type: "declineCall" },
+      isAnswered: false,
+    },
   ];
   for (const { title, from, event, isAnswered } of answers) {
     it(`${title}: ${isAnswered ? "the page answers the host" : "no answer is due now"}`, () => {

@@ -14,7 +14,11 @@ async function load(): Promise<Reactor> {
   return reactor;
 }
 
-const tagged = (args: TaggedArg[], options = {}): ConventionCall => ({ convention: "tagged", args, options: { ...DEFAULT_TAGGED_OPTIONS, ...options } });
+const tagged = (args: TaggedArg[], options = {}): ConventionCall => ({
+  convention: "tagged",
+  args,
+  options: { ...DEFAULT_TAGGED_OPTIONS, ...options },
+});
 
 /** Every way a tagged call ends on this guest: success, error codes, unreadable results, a void export, a refusal. */
 const calls: [string, ConventionCall, boolean][] = [
@@ -39,7 +43,11 @@ describe("worker: a call's answer, packed for the page", () => {
     for (const [name, call, watchAllMemory] of calls) {
       const answer = packing.answer(name, call, watchAllMemory);
       const expected = plain.call(name, call, watchAllMemory);
-      assert.deepEqual(timeless(unpackCallAnswer(answer, { exportName: name, call }, packing.module.globals)), timeless(expected), `${name} ${JSON.stringify(call)}`);
+      assert.deepEqual(
+        timeless(unpackCallAnswer(answer, { exportName: name, call }, packing.module.globals)),
+        timeless(expected),
+        `${name} ${JSON.stringify(call)}`,
+      );
     }
   });
 
@@ -61,7 +69,10 @@ describe("worker: a call's answer, packed for the page", () => {
     const reactor = await load();
     const call = tagged(workedExample);
     const answer = reactor.answer("test_memory", call);
-    assert.throws(() => unpackCallAnswer(answer, { exportName: "test_memory", call }, []), /sent 2 global value\(s\) for a module that exports 0/);
+    assert.throws(
+      () => unpackCallAnswer(answer, { exportName: "test_memory", call }, []),
+      /sent 2 global value\(s\) for a module that exports 0/,
+    );
   });
 
   it("sends the results' bytes undecoded and keeps the worker's warnings; the page adds those of reading them", () => {
@@ -89,7 +100,12 @@ describe("worker: a call's answer, packed for the page", () => {
     assert.deepEqual(packed.packing === "tagged" && [...(packed.readBack ?? [])], [0x03, 2, 0, 0, 0, 0xc3, 0x28, 0xff]);
     const read = readTaggedResults(0, memory, options);
     assert.equal(read.warnings.length, 1);
-    const expected: MemoryReport = { ...worker, results: read.regions, decoded: read.decoded, warnings: ["from the worker", ...read.warnings] };
+    const expected: MemoryReport = {
+      ...worker,
+      results: read.regions,
+      decoded: read.decoded,
+      warnings: ["from the worker", ...read.warnings],
+    };
     assert.deepEqual(unpackReport(packed, { convention: "tagged", args, options }, ending, 64), expected);
   });
 
@@ -98,18 +114,30 @@ describe("worker: a call's answer, packed for the page", () => {
     const watchedPlain: ConventionCall = { convention: "plain", args: [] };
     const answer = packing.answer("echo", watchedPlain, true);
     assert.equal(answer.memory?.packing, "ranges");
-    assert.deepEqual(timeless(unpackCallAnswer(answer, { exportName: "echo", call: watchedPlain }, packing.module.globals)), timeless(plain.call("echo", watchedPlain, true)));
+    assert.deepEqual(
+      timeless(unpackCallAnswer(answer, { exportName: "echo", call: watchedPlain }, packing.module.globals)),
+      timeless(plain.call("echo", watchedPlain, true)),
+    );
     const unwatched = packing.answer("echo", watchedPlain, false);
     assert.equal(unwatched.memory, undefined);
   });
 
   it("unpacks plain calls to the same outcome, globals of each type with their names", async () => {
     const [packing, plain] = [(await Reactor.load(fixture("numbers"))).reactor!, (await Reactor.load(fixture("numbers"))).reactor!];
-    const call: ConventionCall = { convention: "plain", args: [{ type: "i32", value: 2 }, { type: "i32", value: 3 }] };
+    const call: ConventionCall = {
+      convention: "plain",
+      args: [
+        { type: "i32", value: 2 },
+        { type: "i32", value: 3 },
+      ],
+    };
     const answer = packing.answer("add_i32", call);
     assert.deepEqual(answer.status === "returned" && answer.results, [{ type: "i32", value: 5 }]);
     assert.deepEqual(answer.globals, [42, 1.5]);
-    assert.deepEqual(timeless(unpackCallAnswer(answer, { exportName: "add_i32", call }, packing.module.globals)), timeless(plain.call("add_i32", call)));
+    assert.deepEqual(
+      timeless(unpackCallAnswer(answer, { exportName: "add_i32", call }, packing.module.globals)),
+      timeless(plain.call("add_i32", call)),
+    );
   });
 
   it("unpacks an allocator call to the same outcome, changed bytes included", async () => {

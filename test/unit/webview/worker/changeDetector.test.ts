@@ -43,15 +43,44 @@ const mutations: Mutation[] = [
   { name: "nothing", apply: () => undefined },
   { name: "the first and the last byte", apply: (m) => (flip(m, 0), flip(m, m.buffer.byteLength - 1)) },
   { name: "both sides of a 64-byte block boundary", apply: (m) => (flip(m, 4095), flip(m, 4096)) },
-  { name: "a run across several blocks", apply: (m) => { for (let i = 1000; i < 1300; i++) flip(m, i); } },
-  { name: "every other byte of one block", apply: (m) => { for (let i = 640; i < 704; i += 2) flip(m, i); } },
-  { name: "scattered bytes", apply: (m, r) => { for (let i = 0; i < 300; i++) flip(m, (r() << 9) | (r() << 1)); } },
-  { name: "scattered bytes past a cap of 5 ranges", maxRanges: 5, apply: (m) => { for (let i = 100; i < 60000; i += 997) flip(m, i); } },
+  {
+    name: "a run across several blocks",
+    apply: (m) => {
+      for (let i = 1000; i < 1300; i++) flip(m, i);
+    },
+  },
+  {
+    name: "every other byte of one block",
+    apply: (m) => {
+      for (let i = 640; i < 704; i += 2) flip(m, i);
+    },
+  },
+  {
+    name: "scattered bytes",
+    apply: (m, r) => {
+      for (let i = 0; i < 300; i++) flip(m, (r() << 9) | (r() << 1));
+    },
+  },
+  {
+    name: "scattered bytes past a cap of 5 ranges",
+    maxRanges: 5,
+    apply: (m) => {
+      for (let i = 100; i < 60000; i += 997) flip(m, i);
+    },
+  },
   { name: "a cap of 1 range", maxRanges: 1, apply: (m) => (flip(m, 70), flip(m, 90000)) },
   { name: "a byte set to the value it had", apply: (m) => set(m, 5000, new Uint8Array(m.buffer)[5000]!) },
   { name: "growth with a write in the new page", apply: (m) => (m.grow(1), set(m, m.buffer.byteLength - 10, 3)) },
   { name: "growth with nothing written", apply: (m) => void m.grow(2) },
-  { name: "growth and a change at the old end", apply: (m) => { const end = m.buffer.byteLength; m.grow(1); flip(m, end - 1); set(m, end, 1); } },
+  {
+    name: "growth and a change at the old end",
+    apply: (m) => {
+      const end = m.buffer.byteLength;
+      m.grow(1);
+      flip(m, end - 1);
+      set(m, end, 1);
+    },
+  },
 ];
 
 /** Runs a mutation under the detector and under diffBytes on copies; returns both answers. */
@@ -60,7 +89,10 @@ function detectOnce(detector: ChangeDetector, memory: WebAssembly.Memory, mutati
   const before = new Uint8Array(memory.buffer).slice();
   mutation.apply(memory, random);
   const maxRanges = mutation.maxRanges ?? 10_000;
-  return { actual: detector.collect(memory, invocations + 1, maxRanges), expected: diffBytes(before, new Uint8Array(memory.buffer), 0, { maxRanges }) };
+  return {
+    actual: detector.collect(memory, invocations + 1, maxRanges),
+    expected: diffBytes(before, new Uint8Array(memory.buffer), 0, { maxRanges }),
+  };
 }
 
 function randomMemory(pages: number, random: () => number): WebAssembly.Memory {
@@ -124,7 +156,10 @@ describe("worker: change detection in a few areas", () => {
     const memory = randomMemory(1, randomBytes(11));
     const detector = new ChangeDetector();
     const rounds: ByteRange[][] = [
-      [{ offset: 100, size: 64 }, { offset: 4000, size: 16 }],
+      [
+        { offset: 100, size: 64 },
+        { offset: 4000, size: 16 },
+      ],
       [{ offset: 8, size: 4096 }],
       [{ offset: 50, size: 8 }],
     ];
@@ -133,7 +168,10 @@ describe("worker: change detection in a few areas", () => {
       // A change inside each area, and one just outside the first, which must not show.
       for (const { offset, size } of areas) flip(memory, offset + size - 1);
       flip(memory, areas[0]!.offset - 1);
-      assert.deepEqual(watching.changed(), areas.map(({ offset, size }) => ({ offset: offset + size - 1, size: 1 })));
+      assert.deepEqual(
+        watching.changed(),
+        areas.map(({ offset, size }) => ({ offset: offset + size - 1, size: 1 })),
+      );
     }
   });
 });
@@ -169,7 +207,10 @@ async function loadGuest(): Promise<Reactor> {
   return reactor;
 }
 
-const i32s = (...values: number[]): ConventionCall => ({ convention: "plain", args: values.map((value) => ({ type: "i32" as const, value })) });
+const i32s = (...values: number[]): ConventionCall => ({
+  convention: "plain",
+  args: values.map((value) => ({ type: "i32" as const, value })),
+});
 
 function changed(outcome: CallOutcome): ByteRange[] {
   assert.equal(outcome.status, "returned", JSON.stringify(outcome));
@@ -195,7 +236,10 @@ describe("worker: watched calls through the reactor", () => {
   it("reports many scattered changes one by one, and past 10,000 covers the rest with the last range", async () => {
     const reactor = await loadGuest();
     const few = changed(reactor.call("scatter", i32s(100, 500, 131, 1), true));
-    assert.deepEqual(few, Array.from({ length: 500 }, (_, i) => ({ offset: 100 + 131 * i, size: 1 })));
+    assert.deepEqual(
+      few,
+      Array.from({ length: 500 }, (_, i) => ({ offset: 100 + 131 * i, size: 1 })),
+    );
     const many = changed(reactor.call("scatter", i32s(1, 12_000, 3, 2), true));
     assert.equal(many.length, 10_000);
     assert.deepEqual(many[9_998], { offset: 1 + 3 * 9_998, size: 1 });
@@ -227,18 +271,30 @@ describe("worker: watched calls through the reactor", () => {
     const reactor = await loadGuest();
     // The first watched call leaves a current copy, which the tagged call's writes must update.
     reactor.call("poke", i32s(0x2000, 1), true);
-    const outcome = reactor.call("mark", { convention: "tagged", args: [{ type: "string", value: "written by the explorer" }], options: DEFAULT_TAGGED_OPTIONS }, true);
+    const outcome = reactor.call(
+      "mark",
+      { convention: "tagged", args: [{ type: "string", value: "written by the explorer" }], options: DEFAULT_TAGGED_OPTIONS },
+      true,
+    );
     assert.equal(outcome.memory!.writtenBytes[0]?.offset, 8);
     assert.deepEqual(outcome.memory!.changed, [{ offset: 0x3000, size: 1 }]);
     // Different bytes at the same place, then the same call again: still only the export's byte,
     // which now holds what it held.
-    const again = reactor.call("mark", { convention: "tagged", args: [{ type: "Int32", value: 5 }], options: DEFAULT_TAGGED_OPTIONS }, true);
+    const again = reactor.call(
+      "mark",
+      { convention: "tagged", args: [{ type: "Int32", value: 5 }], options: DEFAULT_TAGGED_OPTIONS },
+      true,
+    );
     assert.deepEqual(again.memory!.changed, []);
   });
 
   it("calls what an export changed in a module without data segments or linker globals unknown memory", async () => {
     const reactor = await loadGuest();
-    const outcome = reactor.call("mark", { convention: "tagged", args: [{ type: "string", value: "written by the explorer" }], options: DEFAULT_TAGGED_OPTIONS }, true);
+    const outcome = reactor.call(
+      "mark",
+      { convention: "tagged", args: [{ type: "string", value: "written by the explorer" }], options: DEFAULT_TAGGED_OPTIONS },
+      true,
+    );
     assert.deepEqual(outcome.memory!.changedGroups, [{ kind: "unknown", name: "unknown", bytes: 1, rangeCount: 1, ranges: [0x3000, 1] }]);
     const poked = reactor.call("poke", i32s(8, 77), true);
     assert.deepEqual(poked.memory!.changedGroups, [{ kind: "unknown", name: "unknown", bytes: 1, rangeCount: 1, ranges: [8, 1] }]);

@@ -1,6 +1,14 @@
 /** Memory conventions in the worker on the C fixture guests, under Node with @runno/wasi. */
 import assert from "node:assert/strict";
-import { changeResultReading, changeSlot, parseSlotArgument, plainPlan, type CallPlan, type SlotChoice, type SlotValue } from "../../../../src/core/abi/allocator";
+import {
+  changeResultReading,
+  changeSlot,
+  parseSlotArgument,
+  plainPlan,
+  type CallPlan,
+  type SlotChoice,
+  type SlotValue,
+} from "../../../../src/core/abi/allocator";
 import { proposeConvention } from "../../../../src/core/abi/convention";
 import { DEFAULT_TAGGED_OPTIONS, type TaggedArg, type TaggedOptions } from "../../../../src/core/abi/tagged";
 import { unpackCallAnswer } from "../../../../src/core/callAnswer";
@@ -19,7 +27,10 @@ function bytesAt(reactor: Reactor, offset: number, length: number): number[] {
 }
 
 function hex(text: string): number[] {
-  return text.trim().split(/\s+/).map((b) => parseInt(b, 16));
+  return text
+    .trim()
+    .split(/\s+/)
+    .map((b) => parseInt(b, 16));
 }
 
 const workedExample: TaggedArg[] = [
@@ -30,7 +41,13 @@ const workedExample: TaggedArg[] = [
   { type: "Uint32Array", value: [1, 1, 1] },
 ];
 
-function tagged(reactor: Reactor, exportName: string, args: TaggedArg[], options: Partial<TaggedOptions> = {}, watchAllMemory = false): CallOutcome {
+function tagged(
+  reactor: Reactor,
+  exportName: string,
+  args: TaggedArg[],
+  options: Partial<TaggedOptions> = {},
+  watchAllMemory = false,
+): CallOutcome {
   return reactor.call(exportName, { convention: "tagged", args, options: { ...DEFAULT_TAGGED_OPTIONS, ...options } }, watchAllMemory);
 }
 
@@ -41,7 +58,10 @@ describe("worker: the tagged convention on a C guest", () => {
     assert.equal(outcome.status, "returned");
     const memory = outcome.memory!;
     assert.equal(memory.written[0]?.offset, 8);
-    assert.equal(memory.written.reduce((n, r) => n + r.size, 0), 57);
+    assert.equal(
+      memory.written.reduce((n, r) => n + r.size, 0),
+      57,
+    );
     assert.deepEqual(memory.decoded && memory.decoded.convention === "tagged" && memory.decoded.code, 0);
     assert.deepEqual(memory.decoded?.convention === "tagged" && memory.decoded.values, [
       { type: "Int32", value: 0 },
@@ -52,13 +72,18 @@ describe("worker: the tagged convention on a C guest", () => {
     ]);
     assert.deepEqual(
       bytesAt(reactor, 8, 57),
-      hex("01 00 00 00 00 02 07 00 00 00 03 07 00 00 00 67 6e 69 73 73 61 70 04 03 00 00 00 01 00 00 00 01 00 00 00 01 00 00 00 05 03 00 00 00 02 00 00 00 02 00 00 00 02 00 00 00 ff"),
+      hex(
+        "01 00 00 00 00 02 07 00 00 00 03 07 00 00 00 67 6e 69 73 73 61 70 04 03 00 00 00 01 00 00 00 01 00 00 00 01 00 00 00 05 03 00 00 00 02 00 00 00 02 00 00 00 02 00 00 00 ff",
+      ),
     );
     // The first change is the Int32's payload (-1 became 0); the tags and the terminator stay.
     const inRegion = memory.changed.filter((r) => r.offset < 65);
     assert.equal(inRegion[0]?.offset, 9);
     assert.ok(inRegion.every((r) => r.offset >= 9 && r.offset + r.size <= 64));
-    assert.ok(memory.warnings.some((w) => /__heap_base|data/.test(w)), memory.warnings.join(" | "));
+    assert.ok(
+      memory.warnings.some((w) => /__heap_base|data/.test(w)),
+      memory.warnings.join(" | "),
+    );
   });
 
   it("reports a non-zero error code as such and reads no results", async () => {
@@ -132,13 +157,21 @@ describe("worker: the module's allocator on a C guest", () => {
   it("copies a string with malloc, passes pointer and length, and frees it", async () => {
     const reactor = await load("strings");
     const plan = planFor(reactor, "count_vowels", [[0, { kind: "pointerLength", holds: "string" }]]);
-    const outcome = reactor.call("count_vowels", { convention: "allocator", plan, values: values(plan, ["Hello, wörld"]), keepAllocations: false });
+    const outcome = reactor.call("count_vowels", {
+      convention: "allocator",
+      plan,
+      values: values(plan, ["Hello, wörld"]),
+      keepAllocations: false,
+    });
     assert.equal(outcome.status, "returned");
     assert.deepEqual(outcome.status === "returned" && outcome.results, [{ type: "i32", value: 2 }]);
     const [allocation] = outcome.memory!.allocations;
     assert.equal(allocation?.size, 13);
     assert.equal(allocation?.isFreed, true);
-    assert.deepEqual(outcome.args.map((a) => a.value), [allocation.pointer, 13]);
+    assert.deepEqual(
+      outcome.args.map((a) => a.value),
+      [allocation.pointer, 13],
+    );
     assert.deepEqual(outcome.memory!.changed, []);
   });
 
@@ -147,17 +180,30 @@ describe("worker: the module's allocator on a C guest", () => {
     const plan = planFor(reactor, "to_upper", [[0, { kind: "pointerLength", holds: "string" }]]);
     const outcome = reactor.call("to_upper", { convention: "allocator", plan, values: values(plan, ["abC d"]), keepAllocations: true });
     const { pointer } = outcome.memory!.allocations[0]!;
-    assert.deepEqual(outcome.memory!.changed, [{ offset: pointer, size: 2 }, { offset: pointer + 4, size: 1 }]);
+    assert.deepEqual(outcome.memory!.changed, [
+      { offset: pointer, size: 2 },
+      { offset: pointer + 4, size: 1 },
+    ]);
     assert.equal(new TextDecoder().decode(new Uint8Array(bytesAt(reactor, pointer, 5))), "ABC D");
   });
 
   it("passes C strings and typed arrays, and reads a returned C string", async () => {
     const reactor = await load("strings");
     const strlen = planFor(reactor, "c_strlen", [[0, { kind: "cstring" }]]);
-    const length = reactor.call("c_strlen", { convention: "allocator", plan: strlen, values: values(strlen, ["naïve"]), keepAllocations: false });
+    const length = reactor.call("c_strlen", {
+      convention: "allocator",
+      plan: strlen,
+      values: values(strlen, ["naïve"]),
+      keepAllocations: false,
+    });
     assert.deepEqual(length.status === "returned" && length.results, [{ type: "i32", value: 6 }]);
     const mean = planFor(reactor, "mean_f64", [[0, { kind: "pointerLength", holds: "Float64" }]]);
-    const average = reactor.call("mean_f64", { convention: "allocator", plan: mean, values: values(mean, ["[1, 2.5, NaN]"]), keepAllocations: false });
+    const average = reactor.call("mean_f64", {
+      convention: "allocator",
+      plan: mean,
+      values: values(mean, ["[1, 2.5, NaN]"]),
+      keepAllocations: false,
+    });
     assert.ok(average.status === "returned" && Number.isNaN(average.results[0]?.value));
     const edit = changeResultReading(planFor(reactor, "greeting"), { kind: "cstring", maxBytes: 1024 });
     assert.ok(edit.ok);
@@ -185,14 +231,25 @@ describe("worker: the module's allocator on a C guest", () => {
 describe("worker: results that point into memory", () => {
   it("reads a returned malloc'd string and shows the bytes the export wrote for it as changed", async () => {
     const reactor = await load("strings");
-    const edit = changeResultReading(planFor(reactor, "reverse", [[0, { kind: "pointerLength", holds: "string" }]]), { kind: "cstring", maxBytes: 1024 });
+    const edit = changeResultReading(planFor(reactor, "reverse", [[0, { kind: "pointerLength", holds: "string" }]]), {
+      kind: "cstring",
+      maxBytes: 1024,
+    });
     assert.ok(edit.ok);
-    const outcome = reactor.call("reverse", { convention: "allocator", plan: edit.plan, values: values(edit.plan, ["abc"]), keepAllocations: false });
+    const outcome = reactor.call("reverse", {
+      convention: "allocator",
+      plan: edit.plan,
+      values: values(edit.plan, ["abc"]),
+      keepAllocations: false,
+    });
     const decoded = outcome.memory?.decoded;
     assert.equal(decoded?.convention === "allocator" && decoded.text, '"cba"');
     const result = outcome.memory!.results[0]!;
     assert.equal(outcome.memory!.isWholeMemoryWatched, true);
-    assert.ok(outcome.memory!.changed.some((r) => r.offset <= result.offset && result.offset < r.offset + r.size), JSON.stringify(outcome.memory!.changed));
+    assert.ok(
+      outcome.memory!.changed.some((r) => r.offset <= result.offset && result.offset < r.offset + r.size),
+      JSON.stringify(outcome.memory!.changed),
+    );
   });
 });
 
@@ -235,12 +292,24 @@ describe("worker: where the changed bytes lie", () => {
     const reactor = await load("strings");
     const upper = planFor(reactor, "to_upper", [[0, { kind: "pointerLength", holds: "string" }]]);
     for (const watchAllMemory of [false, true]) {
-      const outcome = reactor.call("to_upper", { convention: "allocator", plan: upper, values: values(upper, ["abC d"]), keepAllocations: false }, watchAllMemory);
+      const outcome = reactor.call(
+        "to_upper",
+        { convention: "allocator", plan: upper, values: values(upper, ["abC d"]), keepAllocations: false },
+        watchAllMemory,
+      );
       assert.deepEqual(groups(outcome), ["arguments arguments/results: 3/2"]);
     }
-    const edit = changeResultReading(planFor(reactor, "reverse", [[0, { kind: "pointerLength", holds: "string" }]]), { kind: "cstring", maxBytes: 1024 });
+    const edit = changeResultReading(planFor(reactor, "reverse", [[0, { kind: "pointerLength", holds: "string" }]]), {
+      kind: "cstring",
+      maxBytes: 1024,
+    });
     assert.ok(edit.ok);
-    const reversed = reactor.call("reverse", { convention: "allocator", plan: edit.plan, values: values(edit.plan, ["abc"]), keepAllocations: false });
+    const reversed = reactor.call("reverse", {
+      convention: "allocator",
+      plan: edit.plan,
+      values: values(edit.plan, ["abc"]),
+      keepAllocations: false,
+    });
     const result = reversed.memory!.results[0]!;
     assert.deepEqual(groups(reversed), ["arguments arguments/results: 3/1", "data .bss: 2/2", "heap heap: 4/2"]);
     assert.equal(reversed.memory!.changedGroups![0]!.ranges[0], result.offset);

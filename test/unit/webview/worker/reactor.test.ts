@@ -19,7 +19,8 @@ async function load(name: string): Promise<{ report: LoadReport; reactor: Reacto
 }
 
 function returned(outcome: CallEnding): WasmValue[] {
-  if (outcome.status !== "returned") assert.fail(`expected a return, got ${JSON.stringify(outcome, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
+  if (outcome.status !== "returned")
+    assert.fail(`expected a return, got ${JSON.stringify(outcome, (_, v: unknown) => (typeof v === "bigint" ? `${v}n` : v))}`);
   return outcome.results;
 }
 
@@ -191,7 +192,8 @@ describe("worker: request handlers", () => {
     assert.ok(!("module" in answer.report));
     assert.equal(answer.bytes, bytes, "the bytes go back to the page for restarts");
     assert.ok(answer.compiled instanceof WebAssembly.Module);
-    const first = answer.report.status === "loaded" && answer.report.instance.status === "ready" ? answer.report.instance.firstMemory : undefined;
+    const first =
+      answer.report.status === "loaded" && answer.report.instance.status === "ready" ? answer.report.instance.firstMemory : undefined;
     assert.equal(first?.offset, 0);
     assert.equal(first?.bytes.length, 4096);
     await assert.rejects(async () => handlers.load({ bytes, compiled: {} }, ignore), TypeError);
@@ -200,7 +202,11 @@ describe("worker: request handlers", () => {
     assert.equal(again.compiled, answer.compiled);
     const outcome = await handlers.call({ exportName: "increment", call: plain([]) }, ignore);
     assert.deepEqual(returned(outcome), [i32(1)]);
-    await assert.rejects(async () => handlers.call({ exportName: "increment", call: { convention: "plain", args: [{ type: "i32", value: "1" }] } } as never, ignore), TypeError);
+    await assert.rejects(
+      async () =>
+        handlers.call({ exportName: "increment", call: { convention: "plain", args: [{ type: "i32", value: "1" }] } } as never, ignore),
+      TypeError,
+    );
     const window = await handlers.readMemory({ offset: 65530, length: 100 }, ignore);
     assert.equal(window.offset, 65530);
     assert.equal(window.bytes.length, 6);
@@ -224,7 +230,10 @@ describe("worker: garbage requests are refused, never acted on", () => {
     it(`${method}(${JSON.stringify(params)}) is rejected with a TypeError and the reactor is unchanged`, async () => {
       const handlers = createHandlers();
       await handlers.load({ bytes: fixture("counter") }, ignore);
-      await assert.rejects(async () => await (handlers as unknown as Record<string, (p: unknown, progress: () => void) => unknown>)[method]!(params, ignore), TypeError);
+      await assert.rejects(
+        async () => await (handlers as unknown as Record<string, (p: unknown, progress: () => void) => unknown>)[method]!(params, ignore),
+        TypeError,
+      );
       assert.deepEqual(returned(await handlers.call({ exportName: "get", call: plain([]) }, ignore)), [i32(0)]);
     });
   }

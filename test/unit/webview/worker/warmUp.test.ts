@@ -13,7 +13,10 @@ describe("worker: the parser's warm-up module", () => {
     const last = functions[599]!;
     assert.equal(last.name, "export_11980");
     assert.equal(last.debugName, "module::function_11980");
-    assert.deepEqual(last.paramNames, Array.from({ length: last.type.params.length }, (_, i) => `arg${i}`));
+    assert.deepEqual(
+      last.paramNames,
+      Array.from({ length: last.type.params.length }, (_, i) => `arg${i}`),
+    );
     const engine = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     assert.equal(WebAssembly.Module.exports(engine).length, 601, "the engine reads it too");
     assert.doesNotThrow(() => warmUpParser());

@@ -32,7 +32,7 @@ interface Case {
   writes?: Range[];
 }
 
-const fds = (fd: number): string | undefined => ({ 0: "stdin", 1: "stdout", 2: "stderr", 3: "/work preopen", 4: "/work/data.txt" })[fd];
+const fds = (fd: number): string | undefined => ({ 0: "stdin", 1: "stdout", 2: "stderr", 3: "/data preopen", 4: "/data/data.txt" })[fd];
 
 function decode(c: Case): WasiCall {
   const after = (c.memory ?? ((m) => m))(new Memory(1024));
@@ -249,8 +249,8 @@ const cases: Case[] = [
   {
     title: "fd_prestat_dir_name",
     args: [3, 0x60, 5],
-    memory: (m) => m.text(0x60, "/work"),
-    narration: 'fd_prestat_dir_name(3, 5 bytes at 0x60) wrote "/work" to 0x60',
+    memory: (m) => m.text(0x60, "/data"),
+    narration: 'fd_prestat_dir_name(3, 5 bytes at 0x60) wrote "/data" to 0x60',
     reads: [],
     writes: [[0x60, 5, "dir name"]],
   },
@@ -460,7 +460,7 @@ describe("wasi: arguments by meaning", () => {
     const plain = decodeWasiCall("fd_close", [1], 0, { memory: memoryReader(new Uint8Array(0)) });
     assert.equal(plain.args[0]?.text, "1 (stdout)");
     const preopen = decodeWasiCall("fd_close", [3], 0, { memory: memoryReader(new Uint8Array(0)), describeFd: fds });
-    assert.equal(preopen.args[0]?.text, "3 (/work preopen)");
+    assert.equal(preopen.args[0]?.text, "3 (/data preopen)");
   });
 
   it("lists each iovec entry and keeps the out pointer as an out argument", () => {

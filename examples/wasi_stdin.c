@@ -2,8 +2,8 @@
  * wasi_stdin: reading standard input (fd 0) from a reactor, one call at a time.
  * Both exports use read(2) directly rather than stdio: each read() is exactly one
  * WASI fd_read with one buffer, so what the host is asked for is what the code
- * says. (stdio's fgets would read ahead into a hidden 1 KiB buffer and ask the
- * host with two buffers at once.)
+ * says. (stdio's fgets would ask for 1 KiB at a time and keep whatever follows
+ * the line in a hidden buffer inside the module.)
  *
  * End of input is a read() that returns 0. The host decides when that is; a later
  * call asks it again, so a host may supply more input between calls.

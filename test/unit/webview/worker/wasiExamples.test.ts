@@ -58,11 +58,14 @@ function textFile(path: string, content: string): WASIFS[string] {
 }
 
 /** A stdin callback that hands out `text` honouring each request's byte limit, then reports end of input. */
-function stdinOf(text: string): { stdin: (maxByteLength: number) => string | null; requests: number[] } {
+function stdinOf(text: string): { stdin: (maxByteLength: number) => string | null; requests: number[]; more: (text: string) => void } {
   let rest = text;
   const requests: number[] = [];
   return {
     requests,
+    more: (added) => {
+      rest += added;
+    },
     stdin: (maxByteLength) => {
       requests.push(maxByteLength);
       // ASCII only in these tests, so characters are bytes.
@@ -210,6 +213,14 @@ describe("worker: the WASI example reactors", () => {
       assert.ok(input.requests.every((n) => n === 1));
     });
 
+    it("end of input is not sticky: after a 0, input the host supplies later is read", async () => {
+      const input = stdinOf("");
+      const { call } = await guest("wasi_stdin", { stdin: input.stdin });
+      assert.deepEqual(call("read_line"), { result: 0, stdout: "" });
+      input.more("again\n");
+      assert.deepEqual(call("read_line"), { result: 6, stdout: "read: again\n" });
+    });
+
     it("count_bytes reads to the end in 64-byte reads and returns the total", async () => {
       const input = stdinOf("x".repeat(150));
       const { call } = await guest("wasi_stdin", { stdin: input.stdin });
@@ -227,6 +238,8 @@ describe("worker: the WASI example reactors", () => {
       assert.ok(typeof now === "bigint" && now >= before && now <= BigInt(Date.now()), String(now));
       const elapsed = call("elapsed_ns").result;
       assert.ok(typeof elapsed === "bigint" && elapsed >= 0n, String(elapsed));
+      // @runno/wasi's clocks all come from Date: whole milliseconds.
+      assert.equal(elapsed % 1_000_000n, 0n);
     });
 
     it("roll_dice returns 1 to 6, and every face turns up", async () => {

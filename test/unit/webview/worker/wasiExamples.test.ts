@@ -270,7 +270,7 @@ describe("worker: the WASI example reactors", () => {
       const RealDate = Date;
       globalThis.Date = class extends RealDate {
         constructor(...args: []) {
-          super(...(args.length === 0 ? [fixedMs] : args) as []);
+          super(...((args.length === 0 ? [fixedMs] : args) as []));
         }
       } as DateConstructor;
       crypto.getRandomValues = <T extends ArrayBufferView | null>(array: T): T => {

@@ -5,7 +5,6 @@
  */
 
 import type { ByteRange } from "./layout";
-import { ByteReader } from "./wasm/byteReader";
 import type { ModuleInfo } from "./wasm/types";
 
 /** What the module tells about its use of memory 0; every field may be missing. */
@@ -57,41 +56,26 @@ export const maxGroupRanges = 24;
 const addressEnd = Number.MAX_SAFE_INTEGER;
 
 /**
- * Reads the layout facts from a module's bytes. Exports, imports and data segments come from the
- * parsed `module`; the global section gives initial values, and the name section (core spec
- * 7.4.1) gives global names (subsection 7) and data segment names (subsection 9). What cannot be
- * read is left out, so a module that says nothing gives an empty layout, never an error.
+ * The layout facts a parsed module gives: its active data segments of memory 0 with their names,
+ * and the initial values of the linker's globals, found by export or by the name section's global
+ * names (the parser records both). A module that says nothing gives an empty layout, never an error.
  */
-export function readMemoryLayout(bytes: Uint8Array, module: ModuleInfo): MemoryLayout {
+export function readMemoryLayout(module: ModuleInfo): MemoryLayout {
   const segments: MemoryLayout["segments"] = [];
   module.dataSegments.forEach((seg, index) => {
     if (seg.isActive && seg.memoryIndex === 0 && seg.offset !== undefined && seg.size > 0)
-      segments.push({ index, offset: seg.offset, size: seg.size });
+      segments.push({ index, offset: seg.offset, size: seg.size, ...(seg.name === undefined ? {} : { name: seg.name }) });
   });
   const layout: MemoryLayout = { segments };
-  const sections = findSections(bytes);
-  const importedGlobals = module.imports.reduce((n, i) => n + (i.desc.kind === "global" ? 1 : 0), 0);
-  const initial = sections.global ? readGlobalInits(bytes, sections.global, importedGlobals) : new Map<number, number>();
-  const names = sections.name ? readNames(bytes, sections.name) : { globals: new Map<number, string>(), data: new Map<number, string>() };
-
-  // An export names a global exactly; the name section's names are debug information, used when no export says.
-  const globalIndex = new Map<string, number>();
-  for (const [index, name] of names.globals) if (!globalIndex.has(name)) globalIndex.set(name, index);
-  for (const e of module.exports) if (e.kind === "global") globalIndex.set(e.name, e.index);
-  const valueOf = (name: string): number | undefined => {
-    const index = globalIndex.get(name);
-    return index === undefined ? undefined : initial.get(index);
-  };
+  // The parser lists globals named by exports first: an export names a global exactly, and the
+  // name section's names are debug information, used when no export says.
+  const valueOf = (name: string): number | undefined => module.namedGlobals.find((g) => g.name === name)?.initial;
   const stackPointer = valueOf("__stack_pointer");
   const dataEnd = valueOf("__data_end");
   const heapBase = valueOf("__heap_base");
   if (stackPointer !== undefined) layout.stackPointer = stackPointer;
   if (dataEnd !== undefined) layout.dataEnd = dataEnd;
   if (heapBase !== undefined) layout.heapBase = heapBase;
-  for (const seg of segments) {
-    const name = names.data.get(seg.index);
-    if (name !== undefined && name !== "") seg.name = name;
-  }
   return layout;
 }
 
@@ -291,121 +275,4 @@ function withoutOverlaps(areas: readonly MemoryArea[]): MemoryArea[] {
     kept = kept.concat(pieces);
   }
   return kept.sort((x, y) => x.offset - y.offset);
-}
-
-/** Where the global and name sections' contents lie, found by walking the section headers (core spec 5.5.2). */
-function findSections(bytes: Uint8Array): { global?: ByteRange; name?: ByteRange } {
-  const found: { global?: ByteRange; name?: ByteRange } = {};
-  const reader = new ByteReader(bytes, 8);
-  try {
-    while (!reader.isAtEnd) {
-      const id = reader.u8();
-      const size = reader.u32();
-      const start = reader.offset;
-      if (size > reader.remaining) break;
-      if (id === 6) found.global = { offset: start, size };
-      else if (id === 0 && found.name === undefined && reader.name() === "name")
-        found.name = { offset: reader.offset, size: start + size - reader.offset };
-      reader.offset = start + size;
-    }
-  } catch {
-    // A module the parser accepted reads cleanly; anything else simply tells less.
-  }
-  return found;
-}
-
-/**
- * The initial value of each defined global whose initializer is a single `i32.const` or
- * `i64.const` (core spec 5.5.9), by global index. Reading stops at the first initializer it does
- * not know how to skip, keeping what it read so far.
- */
-function readGlobalInits(bytes: Uint8Array, range: ByteRange, importedGlobals: number): Map<number, number> {
-  const values = new Map<number, number>();
-  const reader = new ByteReader(bytes, range.offset, range.offset + range.size);
-  try {
-    const count = reader.u32();
-    for (let i = 0; i < count; i++) {
-      const type = reader.u8();
-      // A reference type of the GC proposal names its heap type after the prefix (core spec 5.3.3).
-      if (type === 0x63 || type === 0x64) reader.s33();
-      reader.u8();
-      const value = readConstValue(reader);
-      if (value === false) break;
-      if (value !== undefined) values.set(importedGlobals + i, value);
-    }
-  } catch {
-    // As above: what was read stands.
-  }
-  return values;
-}
-
-/** Reads a constant expression to its `end`: its value as an unsigned address, undefined for other expressions, false when it cannot be read. */
-function readConstValue(reader: ByteReader): number | undefined | false {
-  let value: number | undefined;
-  for (let instructions = 0; ; instructions++) {
-    const opcode = reader.u8();
-    switch (opcode) {
-      case 0x0b:
-        return instructions === 1 ? value : undefined;
-      case 0x41:
-        value = reader.s32() >>> 0;
-        break;
-      case 0x42: {
-        const address = BigInt.asUintN(64, reader.s64());
-        value = address <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(address) : undefined;
-        break;
-      }
-      case 0x43:
-        reader.skipF32();
-        break;
-      case 0x44:
-        reader.skipF64();
-        break;
-      case 0x23: // global.get
-      case 0xd2: // ref.func
-        reader.u32();
-        break;
-      case 0xd0: // ref.null
-        reader.s33();
-        break;
-      case 0x6a: // extended-const arithmetic on i32 and i64
-      case 0x6b:
-      case 0x6c:
-      case 0x7c:
-      case 0x7d:
-      case 0x7e:
-        break;
-      default:
-        return false;
-    }
-  }
-}
-
-/** Global names (subsection 7) and data segment names (subsection 9) from the name section's content. */
-function readNames(bytes: Uint8Array, range: ByteRange): { globals: Map<number, string>; data: Map<number, string> } {
-  const globals = new Map<number, string>();
-  const data = new Map<number, string>();
-  const reader = new ByteReader(bytes, range.offset, range.offset + range.size);
-  try {
-    while (!reader.isAtEnd) {
-      const id = reader.u8();
-      const size = reader.u32();
-      const end = reader.offset + size;
-      if (size > reader.remaining) break;
-      const into = id === 7 ? globals : id === 9 ? data : undefined;
-      if (into) {
-        reader.end = end;
-        const count = reader.u32();
-        for (let i = 0; i < count; i++) {
-          const index = reader.u32();
-          into.set(index, reader.name());
-        }
-        reader.end = range.offset + range.size;
-      }
-      reader.offset = end;
-    }
-  } catch {
-    // The name section is debug information: a malformed one names nothing more.
-  }
-  return { globals, data };
 }

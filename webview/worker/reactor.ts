@@ -207,7 +207,7 @@ export class Reactor {
     // Bytes that arrive by postMessage are always backed by an ArrayBuffer.
     const compiling = compiled ? Promise.resolve(compiled) : WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
     const reactor = new Reactor(module);
-    reactor.access.areas = memoryAreas(readMemoryLayout(bytes, module));
+    reactor.access.areas = memoryAreas(readMemoryLayout(module));
     const instance = await reactor.instantiate(compiling);
     return {
       report: { status: "loaded", module, instance },

@@ -1,6 +1,7 @@
 /**
  * The reader of the name custom section (core spec 7.4.1): the module's name, function names and
- * parameter names, decoded for the functions the explorer shows only. It reads names; finding the
+ * parameter names, decoded for the functions the explorer shows only, and the names of globals and
+ * data segments. It reads names; finding the
  * section and the rest of the module is parseModule.ts.
  */
 import { ByteReader, WasmParseFailure } from "./byteReader";
@@ -11,6 +12,10 @@ export interface NameInfo {
   functionNames: Map<number, string>;
   /** Parameter names by function index; a slot is empty when the section names no such local. */
   paramNames: Map<number, (string | undefined)[]>;
+  /** Global names by global index (subsection 7). */
+  globalNames: Map<number, string>;
+  /** Data segment names by segment index (subsection 9). */
+  dataNames: Map<number, string>;
 }
 
 /**
@@ -30,7 +35,13 @@ export function readNameSection(
   const reader = new ByteReader(bytes, range.start, range.end);
   reader.where = 'custom section "name"';
   reader.section = "custom";
-  const info: NameInfo = { moduleName: undefined, functionNames: new Map(), paramNames: new Map() };
+  const info: NameInfo = {
+    moduleName: undefined,
+    functionNames: new Map(),
+    paramNames: new Map(),
+    globalNames: new Map(),
+    dataNames: new Map(),
+  };
   try {
     while (!reader.isAtEnd) {
       const id = reader.u8();
@@ -42,6 +53,8 @@ export function readNameSection(
       if (id === 0) info.moduleName = reader.name();
       else if (id === 1) reader.nameMap(reader.count("function names", 2), isWanted, info.functionNames);
       else if (id === 2) readLocalNames(reader, isWanted, paramCountOf, info.paramNames);
+      else if (id === 7) readNameMap(reader, "global names", info.globalNames);
+      else if (id === 9) readNameMap(reader, "data segment names", info.dataNames);
       else reader.skip(reader.remaining);
       if (reader.offset !== end) reader.fail("malformed", "a name subsection is not read exactly", reader.offset);
       reader.end = outerEnd;
@@ -50,6 +63,15 @@ export function readNameSection(
   } catch (caught) {
     if (caught instanceof WasmParseFailure) return { names: undefined, steps: reader.steps };
     throw caught;
+  }
+}
+
+/** A name map (core spec 7.4.1) decoded whole: modules name few globals and data segments. */
+function readNameMap(reader: ByteReader, what: string, names: Map<number, string>): void {
+  const count = reader.count(what, 2);
+  for (let i = 0; i < count; i++) {
+    const index = reader.u32();
+    names.set(index, reader.name());
   }
 }
 

@@ -19,6 +19,7 @@ import type {
   Limits,
   MemoryInfo,
   ModuleInfo,
+  NamedGlobal,
   ParseResult,
   ValType,
   WasmParseError,
@@ -156,6 +157,9 @@ interface GlobalEntry {
   isImported: boolean;
 }
 
+/** A defined global's constant initial value, kept apart from `GlobalEntry`, which exported globals spread. */
+type GlobalInits = Map<number, number>;
+
 /** Everything read so far; the sections fill it in binary order. */
 class ModuleState {
   /**
@@ -181,6 +185,8 @@ class ModuleState {
   tagCount = 0;
   readonly memories: MemoryInfo[] = [];
   readonly globals: GlobalEntry[] = [];
+  /** Constant initial values of defined globals, by global index. */
+  readonly globalInits: GlobalInits = new Map();
   readonly imports: Import[] = [];
   readonly exports: ModuleInfo["exports"] = [];
   readonly dataSegments: DataSegment[] = [];
@@ -628,7 +634,8 @@ function readGlobalSection(state: ModuleState): void {
   for (let i = 0; i < count; i++) {
     const valType = readValType(reader);
     const isMutable = readMutability(reader);
-    readConstExpr(reader);
+    const initial = readConstExpr(reader);
+    if (initial !== undefined) state.globalInits.set(state.globals.length, initial);
     state.globals.push({ valType, isMutable, isImported: false });
   }
 }
@@ -856,10 +863,27 @@ function buildModuleInfo(state: ModuleState): ModuleInfo {
     globals,
     exports: state.exports,
     dataSegments: state.dataSegments,
+    namedGlobals: namedGlobals(state, names),
     customSections: state.customSections,
   };
   if (names?.moduleName !== undefined) module.moduleName = names.moduleName;
+  names?.dataNames.forEach((name, index) => {
+    const segment = state.dataSegments[index];
+    if (segment && name !== "") segment.name = name;
+  });
   return module;
+}
+
+/** Globals with constant initial values that an export or the name section names, exports first. */
+function namedGlobals(state: ModuleState, names: NameInfo | undefined): NamedGlobal[] {
+  const named: NamedGlobal[] = [];
+  const add = (name: string, globalIndex: number): void => {
+    const initial = state.globalInits.get(globalIndex);
+    if (initial !== undefined) named.push({ name, globalIndex, initial });
+  };
+  for (const exported of state.exports) if (exported.kind === "global") add(exported.name, exported.index);
+  names?.globalNames.forEach((name, globalIndex) => add(name, globalIndex));
+  return named;
 }
 
 /** A flag per function index, 1 for exported functions: the functions whose names are read. */

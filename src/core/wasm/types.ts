@@ -81,6 +81,18 @@ export interface ExportedGlobal {
   isImported: boolean;
 }
 
+/**
+ * A global the module names, by an export or in the name section, whose initializer is a constant:
+ * wasm-ld's `__stack_pointer`, `__data_end` and `__heap_base` say where the stack, the data and the
+ * heap lie (see memoryAreas.ts).
+ */
+export interface NamedGlobal {
+  name: string;
+  globalIndex: number;
+  /** The initializer's `i32.const` or `i64.const`, read as an unsigned address. */
+  initial: number;
+}
+
 /** A data segment: where an active segment lands in memory 0, when its offset is a constant. */
 export interface DataSegment {
   isActive: boolean;
@@ -89,6 +101,8 @@ export interface DataSegment {
   /** Constant offset for active segments with an `i32.const`/`i64.const` offset; absent otherwise. */
   offset?: number;
   size: number;
+  /** The name section's name for it (subsection 9), such as `.rodata` or `.data`. */
+  name?: string;
 }
 
 /**
@@ -109,6 +123,8 @@ export interface ModuleInfo {
   /** Names of every export, in binary order, with their kind. */
   exports: { name: string; kind: ExternKind; index: number }[];
   dataSegments: DataSegment[];
+  /** Named globals with constant initial values, those named by exports first. */
+  namedGlobals: NamedGlobal[];
   /** The module's name from the name section, when present. */
   moduleName?: string;
   /** Custom section names, in order (useful to spot `producers`, `target_features`, `component-type:`). */

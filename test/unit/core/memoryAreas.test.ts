@@ -19,7 +19,7 @@ function layoutOf(name: string): MemoryLayout {
   const bytes = fixture(name);
   const parsed = parseModule(bytes);
   assert.ok(parsed.ok);
-  return readMemoryLayout(bytes, parsed.module);
+  return readMemoryLayout(parsed.module);
 }
 
 /** Areas as `kind name start–end` (end exclusive, "∞" for the heap), for tables that read at a glance. */

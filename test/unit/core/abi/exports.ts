@@ -17,6 +17,7 @@ export function mod(...functions: ExportedFunction[]): ModuleInfo {
     globals: [],
     exports: functions.map((f, index) => ({ name: f.name, kind: "func" as const, index })),
     dataSegments: [],
+    namedGlobals: [],
     customSections: [],
   };
 }

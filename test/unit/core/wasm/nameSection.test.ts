@@ -65,11 +65,32 @@ describe("nameSection: readNameSection", () => {
       [
         ...subsection(1, nameMap([[2, [0xff]]])),
         ...subsection(2, vec([[...uleb(2), ...nameMap([[0, [0xc0]]])]])),
-        ...subsection(7, [1, 2, 3]),
+        ...subsection(4, [1, 2, 3]),
       ],
       [2],
     );
     assert.deepEqual([names?.functionNames.size, names?.paramNames.size], [0, 0]);
+  });
+
+  it("reads every global name and data segment name, which say where the stack, data and heap lie", () => {
+    const { names } = read([
+      ...subsection(7, nameMap([[0, [...new TextEncoder().encode("__stack_pointer")]]])),
+      ...subsection(
+        9,
+        nameMap([
+          [0, [...new TextEncoder().encode(".rodata")]],
+          [1, [...new TextEncoder().encode(".data")]],
+        ]),
+      ),
+    ]);
+    assert.deepEqual([...(names?.globalNames ?? [])], [[0, "__stack_pointer"]]);
+    assert.deepEqual(
+      [...(names?.dataNames ?? [])],
+      [
+        [0, ".rodata"],
+        [1, ".data"],
+      ],
+    );
   });
 
   const malformed: { title: string; content: number[] }[] = [

@@ -676,6 +676,7 @@ describe("parseModule", () => {
         globals: [],
         exports: [],
         dataSegments: [],
+        namedGlobals: [],
         customSections: [],
       });
     });

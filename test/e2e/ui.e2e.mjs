@@ -97,9 +97,11 @@ uiCase("palette: opens another module while an explorer is active", async (t) =>
   await openInExplorer(t, "numbers.wasm");
   await t.webview().getByRole("button", { name: "add_i32", exact: true }).waitFor({ state: "visible", timeout: 30_000 });
   await t.runCommand("WASI Reactor: Call WASM Export");
-  const first = t.page.locator(".quick-input-widget .monaco-list-row").first();
-  await first.waitFor({ state: "visible", timeout: 20_000 });
-  const text = await first.textContent();
+  // The palette's own row ("Call WASM Export") lingers until the command's pick replaces it, so
+  // wait for the pick's rows before reading the first one.
+  const rows = t.page.locator(".quick-input-widget .monaco-list-row");
+  await rows.filter({ hasText: ".wasm" }).first().waitFor({ state: "visible", timeout: 20_000 });
+  const text = await rows.first().textContent();
   check(
     /numbers\.wasm/.test(text ?? "") && /current/.test(text ?? ""),
     "the pick should offer the active explorer's module first, marked as current",
